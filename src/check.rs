@@ -1,0 +1,66 @@
+//! Checking a loaded content folder: the `input.*` findings of loading plus
+//! every rule on every community, sorted, with the summary of SPEC §5.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use crate::diag::{sort_findings, Finding, Severity, Summary};
+use crate::load::Content;
+use crate::rules;
+
+pub struct Report {
+    pub summary: Summary,
+    /// Ordered by file, then line (SPEC §5).
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn has_input_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.rule.is_input())
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity() == Severity::Error)
+    }
+
+    /// SPEC §1: 0 no error-severity finding, 1 violations, 2 input errors.
+    pub fn exit_code(&self) -> u8 {
+        if self.has_input_errors() {
+            2
+        } else if self.has_errors() {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// The findings of one community file.
+    pub fn for_file<'a>(&'a self, file: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| f.file == file)
+    }
+}
+
+pub fn check(content: &Content) -> Report {
+    let mut findings = content.findings.clone();
+    let rule_findings: Vec<Vec<Finding>> = content
+        .communities
+        .par_iter()
+        .map(|c| rules::check(c, &content.standard))
+        .collect();
+    findings.extend(rule_findings.into_iter().flatten());
+    sort_findings(&mut findings);
+
+    let failing: HashSet<&str> = findings
+        .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .map(|f| f.file.as_str())
+        .collect();
+    let summary = Summary {
+        communities: content.communities.len(),
+        compliant: content.communities.iter().filter(|c| !failing.contains(c.file.as_str())).count(),
+        errors: findings.iter().filter(|f| f.severity() == Severity::Error).count(),
+        warnings: findings.iter().filter(|f| f.severity() == Severity::Warning).count(),
+    };
+    Report { summary, findings }
+}

@@ -1,0 +1,58 @@
+//! The command line (SPEC §1).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+use crate::diag::Lang;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "qingpai",
+    version,
+    about = "清牌：按标准检查村(社区)标识标牌清单，生成公示网站、制作图纸和摸底统计",
+    long_about = None
+)]
+pub struct Cli {
+    /// 内容文件夹（site.yaml、communities/ 所在处） / the content folder
+    #[arg(long, global = true, default_value = "content", value_name = "DIR")]
+    pub content: PathBuf,
+
+    /// 消息语言 / language of messages
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 只检查，一次报告所有问题 / validate only, report every problem in one run
+    Check {
+        /// 输出格式 / output format
+        #[arg(long, value_enum, default_value_t = commands::check::Format::Text)]
+        format: commands::check::Format,
+    },
+    /// 生成一份合规的清单模板 / write a compliant starting inventory
+    New {
+        /// 乡镇/编号，如 城关镇/hongqi / TOWN/ID
+        #[arg(value_name = "TOWN/ID")]
+        target: String,
+        /// 村(社区)全称，如 红旗社区 / the full name
+        #[arg(long)]
+        name: String,
+        /// community（社区）或 village（村）
+        #[arg(long, value_enum)]
+        kind: commands::new::KindArg,
+    },
+    /// 打印清单文件的 JSON Schema，供编辑器提示 / print the JSON Schema of a community file
+    Schema {
+        /// 写入文件而不是打印 / write to a file instead
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// 打印内置标准（YAML），可复制为 content/standard.yaml 修改 / print the built-in standard
+    Standard,
+}

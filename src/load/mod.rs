@@ -1,0 +1,317 @@
+//! Loading a content folder (SPEC §2): `site.yaml`, the optional
+//! `standard.yaml` and every `communities/**/*.yaml`, each value located, every
+//! problem collected as an `input.*` finding.
+
+pub mod community;
+pub mod node;
+pub mod paths;
+pub mod read;
+pub mod reader;
+pub mod shape;
+pub mod site;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Finding, Loc, Msg, Rule};
+use crate::model::{Community, Site};
+use crate::standard::{self, Standard};
+use node::{SyntaxError, SyntaxErrorKind};
+use read::ReadError;
+use reader::Ctx;
+
+/// Everything read from a content folder.
+pub struct Content {
+    pub dir: PathBuf,
+    pub site: Option<Site>,
+    pub standard: Standard,
+    /// Sorted by file. A file that could not be read still has its entry.
+    pub communities: Vec<Community>,
+    /// Every `input.*` finding, in no particular order.
+    pub findings: Vec<Finding>,
+    /// The text of every file read, by its path relative to the content folder,
+    /// for the report's source lines.
+    pub sources: HashMap<String, String>,
+}
+
+/// How deep `communities/` may nest (town folders, and a level or two more).
+const MAX_DEPTH: usize = 8;
+
+pub fn load(dir: &Path) -> Content {
+    let mut findings = Vec::new();
+    let mut sources = HashMap::new();
+
+    let (standard, std_findings) = match read_file(dir, "standard.yaml") {
+        None => (Standard::builtin(), Vec::new()),
+        Some(Err(f)) => (Standard::builtin(), vec![f]),
+        Some(Ok(src)) => {
+            let loaded = standard::load("standard.yaml", &src, dir);
+            sources.insert("standard.yaml".to_owned(), src);
+            loaded
+        }
+    };
+    findings.extend(std_findings);
+
+    let site = match read_file(dir, "site.yaml") {
+        None => {
+            findings.push(Finding {
+                rule: Rule::InputFile,
+                community: None,
+                file: "site.yaml".into(),
+                loc: Loc::START,
+                message: Msg::new(
+                    format!("内容文件夹“{}”里没有 site.yaml", dir.display()),
+                    format!("the content folder `{}` has no site.yaml", dir.display()),
+                ),
+                fix: Some(Msg::new(
+                    "在内容文件夹里建 site.yaml，写上 title 和 region；或用 --content 指向正确的文件夹",
+                    "create site.yaml with title and region, or point --content at the right folder",
+                )),
+            });
+            None
+        }
+        Some(Err(f)) => {
+            findings.push(f);
+            None
+        }
+        Some(Ok(src)) => {
+            let mut ctx = Ctx::new("site.yaml", &src, dir);
+            let site = match node::parse(&src) {
+                Ok(doc) => site::read(&mut ctx, &doc),
+                Err(e) => {
+                    ctx.findings.push(syntax_finding("site.yaml", None, &e));
+                    None
+                }
+            };
+            findings.append(&mut ctx.findings);
+            sources.insert("site.yaml".to_owned(), src);
+            site
+        }
+    };
+
+    let mut files = Vec::new();
+    walk(dir, &dir.join("communities"), 0, &mut files, &mut findings);
+    files.sort();
+
+    let loaded: Vec<(Community, Vec<Finding>, Option<String>)> =
+        files.par_iter().map(|rel| load_community(dir, rel, &standard)).collect();
+
+    let mut communities = Vec::with_capacity(loaded.len());
+    for (community, mut f, src) in loaded {
+        findings.append(&mut f);
+        if let Some(src) = src {
+            sources.insert(community.file.clone(), src);
+        }
+        communities.push(community);
+    }
+    duplicate_ids(&communities, &mut findings);
+
+    Content {
+        dir: dir.to_owned(),
+        site,
+        standard,
+        communities,
+        findings,
+        sources,
+    }
+}
+
+/// Read `rel` under `dir`: `None` if it does not exist.
+fn read_file(dir: &Path, rel: &str) -> Option<Result<String, Finding>> {
+    let path = dir.join(rel);
+    if !path.exists() {
+        return None;
+    }
+    Some(read::read_text(&path).map_err(|e| read_finding(rel, None, e)))
+}
+
+fn file_stem(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".YAML")).unwrap_or(name).to_owned()
+}
+
+fn load_community(dir: &Path, rel: &str, std: &Standard) -> (Community, Vec<Finding>, Option<String>) {
+    let stem = file_stem(rel);
+    let broken = || Community {
+        file: rel.to_owned(),
+        id: stem.clone(),
+        ..Community::default()
+    };
+    let src = match read::read_text(&dir.join(rel)) {
+        Ok(src) => src,
+        Err(e) => return (broken(), vec![read_finding(rel, Some(&stem), e)], None),
+    };
+    let doc = match node::parse(&src) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let f = syntax_finding(rel, Some(&stem), &e);
+            return (broken(), vec![f], Some(src));
+        }
+    };
+    let mut ctx = Ctx::new(rel, &src, dir);
+    ctx.community = Some(stem.clone());
+    let community = community::read(&mut ctx, &doc, &stem, std);
+    let findings = ctx.findings;
+    (community, findings, Some(src))
+}
+
+/// Collect `*.yaml` under `communities/`, relative to the content folder.
+fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, findings: &mut Vec<Finding>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let Ok(meta) = entry.file_type() else { continue };
+        if meta.is_symlink() {
+            // Only a link that stays inside the content folder is followed.
+            let inside = match (path.canonicalize(), root.canonicalize()) {
+                (Ok(real), Ok(root)) => real.starts_with(root),
+                _ => false,
+            };
+            if !inside {
+                findings.push(Finding {
+                    rule: Rule::InputFile,
+                    community: None,
+                    file: rel.clone(),
+                    loc: Loc::START,
+                    message: Msg::new(
+                        format!("“{rel}”是指向 content 文件夹以外的链接"),
+                        format!("`{rel}` is a link that leads outside the content folder"),
+                    ),
+                    fix: Some(Msg::new("把文件本身复制进 content 文件夹", "copy the file itself into the content folder")),
+                });
+                continue;
+            }
+        }
+        if path.is_dir() {
+            if depth < MAX_DEPTH {
+                walk(root, &path, depth + 1, out, findings);
+            }
+        } else if name.ends_with(".yaml") || name.ends_with(".YAML") {
+            out.push(rel);
+        }
+    }
+}
+
+fn duplicate_ids(communities: &[Community], findings: &mut Vec<Finding>) {
+    let mut first: HashMap<&str, &Community> = HashMap::new();
+    for c in communities {
+        match first.get(c.id.as_str()) {
+            None => {
+                first.insert(&c.id, c);
+            }
+            Some(other) => findings.push(Finding {
+                rule: Rule::InputDuplicateId,
+                community: Some(c.id.clone()),
+                file: c.file.clone(),
+                loc: c.id_loc,
+                message: Msg::new(
+                    format!("编号“{}”和 {} 重复：编号在整个网站里必须唯一", c.id, other.file),
+                    format!("the id `{}` is also used by {}: ids must be unique", c.id, other.file),
+                ),
+                fix: Some(Msg::new(
+                    "给其中一个换个编号：在文件里写 id: 新编号，或给文件改名",
+                    "give one of them another id: write `id: ...` in the file, or rename the file",
+                )),
+            }),
+        }
+    }
+}
+
+pub fn read_finding(file: &str, community: Option<&str>, e: ReadError) -> Finding {
+    let (rule, loc, message, fix) = match e {
+        ReadError::TooLarge { bytes } => (
+            Rule::InputYaml,
+            Loc::START,
+            Msg::new(
+                format!("文件太大（{bytes} 字节），不像是一份清单：上限是 {} 字节", read::MAX_FILE_BYTES),
+                format!("the file is too large ({bytes} bytes) for an inventory; the limit is {} bytes", read::MAX_FILE_BYTES),
+            ),
+            Msg::new(
+                "检查是不是放错了文件；照片等请放进 photos 文件夹，在清单里写路径",
+                "check it is the right file; put photos in photos/ and refer to them by path",
+            ),
+        ),
+        ReadError::NotUtf8 { line, column, guess } => {
+            let (zh, en) = match guess {
+                Some("GBK") => (
+                    "文件不是 UTF-8 编码（看起来是 GBK，Windows 记事本或 WPS 常这样保存）".to_owned(),
+                    "the file is not UTF-8 (it looks like GBK, as Windows Notepad or WPS often save)".to_owned(),
+                ),
+                Some(enc) => (
+                    format!("文件不是 UTF-8 编码（看起来是 {enc}）"),
+                    format!("the file is not UTF-8 (it looks like {enc})"),
+                ),
+                None => ("文件不是 UTF-8 编码的文字".to_owned(), "the file is not UTF-8 text".to_owned()),
+            };
+            (
+                Rule::InputYaml,
+                Loc { line, column, len: 1 },
+                Msg::new(zh, en),
+                Msg::new(
+                    "用编辑器“另存为”，编码选 UTF-8（VS Code：点右下角的编码 → 通过编码保存 → UTF-8）",
+                    "save it again as UTF-8 (VS Code: click the encoding at the bottom right → Save with Encoding → UTF-8)",
+                ),
+            )
+        }
+        ReadError::Io(err) => (
+            Rule::InputFile,
+            Loc::START,
+            Msg::new(format!("读不了这个文件：{err}"), format!("cannot read the file: {err}")),
+            Msg::new("检查文件是否存在、有没有读取权限", "check the file exists and can be read"),
+        ),
+    };
+    Finding {
+        rule,
+        community: community.map(str::to_owned),
+        file: file.to_owned(),
+        loc,
+        message,
+        fix: Some(fix),
+    }
+}
+
+pub fn syntax_finding(file: &str, community: Option<&str>, e: &SyntaxError) -> Finding {
+    let (zh, en, fix_zh, fix_en) = match e.kind {
+        SyntaxErrorKind::Syntax => (
+            format!("YAML 格式有误：{}", e.detail),
+            format!("invalid YAML: {}", e.detail),
+            "检查这一行和上一行：缩进用空格对齐，冒号后面要有空格，引号和括号要成对",
+            "check this line and the one before: indent with spaces, a space after each colon, quotes and brackets in pairs",
+        ),
+        SyntaxErrorKind::TooComplex => (
+            format!("文件结构过于复杂，超过了上限（锚点别名展开太多或嵌套太深）：{}", e.detail),
+            format!("the file is too complex (too many alias expansions or nesting too deep): {}", e.detail),
+            "清单不需要锚点（&）、别名（*）和很深的嵌套：按示例的格式重写",
+            "an inventory needs no anchors (&), aliases (*) or deep nesting: write it like the sample",
+        ),
+        SyntaxErrorKind::DuplicateKey => (
+            format!("同一个键写了两次：{}", e.detail),
+            format!("a key is written twice: {}", e.detail),
+            "删掉或合并重复的那一项",
+            "remove or merge the repeated key",
+        ),
+        SyntaxErrorKind::Empty => (
+            "文件是空的".to_owned(),
+            "the file is empty".to_owned(),
+            "写入内容；新的村(社区)清单可以用 qingpai new 生成",
+            "fill it in; `qingpai new` writes a starting inventory",
+        ),
+    };
+    Finding {
+        rule: Rule::InputYaml,
+        community: community.map(str::to_owned),
+        file: file.to_owned(),
+        loc: e.loc,
+        message: Msg::new(zh, en),
+        fix: Some(Msg::new(fix_zh, fix_en)),
+    }
+}

@@ -1,0 +1,397 @@
+//! Reading typed values out of a located YAML tree, collecting every problem
+//! as an `input.schema` (or `input.file`) finding instead of stopping.
+
+use std::path::Path;
+
+use crate::diag::{Finding, Loc, Msg, Rule};
+use crate::load::node::{Node, Value};
+use crate::load::paths::{self, PathProblem};
+use crate::load::shape::{Field, Shape, Ty};
+use crate::model::Text;
+
+/// The file being read and what has been found wrong in it so far.
+pub struct Ctx<'a> {
+    /// Relative to the content folder, with `/`.
+    pub file: &'a str,
+    pub src: &'a str,
+    pub community: Option<String>,
+    pub content_dir: &'a Path,
+    pub findings: Vec<Finding>,
+}
+
+/// A mapping whose keys have been checked against its shape.
+pub struct Obj<'n> {
+    pub loc: Loc,
+    entries: Vec<(&'static Field, &'n Node, &'n Node)>,
+}
+
+impl<'n> Obj<'n> {
+    pub fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|(f, _, _)| f.key == key).map(|e| e.2)
+    }
+
+    pub fn key_loc(&self, key: &str) -> Option<Loc> {
+        self.entries.iter().find(|(f, _, _)| f.key == key).map(|e| e.1.loc)
+    }
+
+    /// The field and its value, for the typed readers.
+    pub fn field(&self, key: &str) -> Option<(&'static Field, &'n Node)> {
+        self.entries.iter().find(|(f, _, _)| f.key == key).map(|e| (e.0, e.2))
+    }
+}
+
+/// The nearest of `candidates` to `word` (or one whose Chinese words match),
+/// for "did you mean" hints.
+pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = (&'c str, &'c [&'c str])>) -> Option<&'c str> {
+    let lower = word.trim().to_lowercase();
+    let mut best: Option<(&str, f64)> = None;
+    for (key, also) in candidates {
+        if also.iter().any(|a| a.to_lowercase() == lower) {
+            return Some(key);
+        }
+        let score = strsim::normalized_damerau_levenshtein(&lower, key);
+        let score = if key.starts_with(&lower) || lower.starts_with(key) { score.max(0.7) } else { score };
+        if score >= 0.5 && best.is_none_or(|(_, s)| score > s) {
+            best = Some((key, score));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+fn expected(ty: &Ty) -> (String, String) {
+    match ty {
+        Ty::Text => ("文字".into(), "text".into()),
+        Ty::Int => ("整数".into(), "an integer".into()),
+        Ty::Bool => ("true 或 false".into(), "true or false".into()),
+        Ty::Date => ("日期，写成 2024-09-12 这样".into(), "a date like 2024-09-12".into()),
+        Ty::Size => ("[宽, 高]（单位毫米）".into(), "[width, height] in mm".into()),
+        Ty::Enum(words) => (format!("其中之一：{}", words.join("、")), format!("one of: {}", words.join(", "))),
+        Ty::Category => ("制度类别".into(), "a wall-rule category".into()),
+        Ty::Display => ("展示方式".into(), "a display".into()),
+        Ty::Path => ("文件路径（相对 content 文件夹）".into(), "a file path relative to content/".into()),
+        Ty::Floor => ("楼层，如 1 或 -1".into(), "a floor such as 1 or -1".into()),
+        Ty::List(_) | Ty::TextList => ("列表（每项一行，以“- ”开头）".into(), "a list (one “- ” line per item)".into()),
+        Ty::Obj(_) => ("键值表（key: value）".into(), "a mapping (key: value)".into()),
+        Ty::TextOrObj(_) => ("文字，或带 text 的键值表".into(), "text, or a mapping with text".into()),
+    }
+}
+
+fn example(field: &Field) -> String {
+    match &field.ty {
+        Ty::Size => format!("{}: [400, 2400]", field.key),
+        Ty::Bool => format!("{}: false", field.key),
+        Ty::Int => format!("{}: 2019", field.key),
+        Ty::Date => format!("{}: 2024-09-12", field.key),
+        Ty::Enum(words) => format!("{}: {}", field.key, words[0]),
+        Ty::Path => format!("{}: photos/hongqi/gate.jpg", field.key),
+        _ => format!("{}: …", field.key),
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(file: &'a str, src: &'a str, content_dir: &'a Path) -> Ctx<'a> {
+        Ctx {
+            file,
+            src,
+            community: None,
+            content_dir,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn report(&mut self, rule: Rule, loc: Loc, message: Msg, fix: Msg) {
+        self.findings.push(Finding {
+            rule,
+            community: self.community.clone(),
+            file: self.file.to_owned(),
+            loc,
+            message,
+            fix: Some(fix),
+        });
+    }
+
+    pub fn schema_error(&mut self, loc: Loc, message: Msg, fix: Msg) {
+        self.report(Rule::InputSchema, loc, message, fix);
+    }
+
+    fn wrong_type(&mut self, node: &Node, field: &Field) {
+        let (want_zh, want_en) = expected(&field.ty);
+        let (got_zh, got_en) = node.kind_name();
+        self.schema_error(
+            node.loc,
+            Msg::new(
+                format!("“{}”（{}）应为{}，这里写的是{}", field.key, field.zh, want_zh, got_zh),
+                format!("`{}` ({}) must be {}, found {}", field.key, field.en, want_en, got_en),
+            ),
+            Msg::new(format!("改成这样：{}", example(field)), format!("write it like: {}", example(field))),
+        );
+    }
+
+    /// A mapping of the given shape: unknown keys and missing required keys are reported.
+    pub fn object<'n>(&mut self, node: &'n Node, shape: &'static Shape) -> Option<Obj<'n>> {
+        let Value::Map(map) = &node.value else {
+            let (got_zh, got_en) = node.kind_name();
+            self.schema_error(
+                node.loc,
+                Msg::new(
+                    format!("{}应为键值表（key: value），这里写的是{}", shape.zh, got_zh),
+                    format!("a {} must be a mapping (key: value), found {}", shape.en, got_en),
+                ),
+                Msg::new(
+                    format!("按 key: value 的格式写，可用的键：{}", keys(shape)),
+                    format!("write key: value pairs; keys: {}", keys(shape)),
+                ),
+            );
+            return None;
+        };
+        let mut entries = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            let key = k.scalar_text(self.src).map(|c| c.into_owned()).unwrap_or_default();
+            match shape.field(&key) {
+                Some(field) => entries.push((field, k, v)),
+                None => {
+                    let hint = suggest(&key, shape.fields.iter().map(|f| (f.key, f.also)));
+                    let (fix_zh, fix_en) = match hint.and_then(|h| shape.field(h)) {
+                        Some(h) => (
+                            format!("是不是想写“{}”（{}）？", h.key, h.zh),
+                            format!("did you mean `{}` ({})?", h.key, h.en),
+                        ),
+                        None => (format!("可用的键：{}", keys(shape)), format!("known keys: {}", keys(shape))),
+                    };
+                    self.schema_error(
+                        k.loc,
+                        Msg::new(
+                            format!("未知的键“{key}”：{}里没有这一项", shape.zh),
+                            format!("unknown key `{key}` in a {}", shape.en),
+                        ),
+                        Msg::new(fix_zh, fix_en),
+                    );
+                }
+            }
+        }
+        for field in shape.fields.iter().filter(|f| f.required) {
+            if !entries.iter().any(|(f, _, _)| f.key == field.key) {
+                self.schema_error(
+                    node.loc,
+                    Msg::new(
+                        format!("{}缺少必填项“{}”（{}）", shape.zh, field.key, field.zh),
+                        format!("the {} lacks the required key `{}` ({})", shape.en, field.key, field.en),
+                    ),
+                    Msg::new(format!("加上一行：{}", example(field)), format!("add: {}", example(field))),
+                );
+            }
+        }
+        Some(Obj { loc: node.loc, entries })
+    }
+
+    /// A text value. Null or an empty text is reported when the field is required.
+    pub fn text(&mut self, node: &Node, field: &Field) -> Option<Text> {
+        match node.scalar_text(self.src) {
+            Some(raw) => {
+                let text = Text::new(raw.into_owned(), node.loc);
+                if text.is_empty() {
+                    if field.required {
+                        self.empty(node, field);
+                    }
+                    return None;
+                }
+                Some(text)
+            }
+            None if node.value == Value::Null => {
+                if field.required {
+                    self.empty(node, field);
+                }
+                None
+            }
+            None => {
+                self.wrong_type(node, field);
+                None
+            }
+        }
+    }
+
+    fn empty(&mut self, node: &Node, field: &Field) {
+        self.schema_error(
+            node.loc,
+            Msg::new(
+                format!("“{}”（{}）不能为空", field.key, field.zh),
+                format!("`{}` ({}) must not be empty", field.key, field.en),
+            ),
+            Msg::new(format!("填上内容：{}", example(field)), format!("fill it in: {}", example(field))),
+        );
+    }
+
+    pub fn string(&mut self, node: &Node, field: &Field) -> Option<String> {
+        self.text(node, field).map(|t| t.raw.trim().to_owned())
+    }
+
+    pub fn int(&mut self, node: &Node, field: &Field) -> Option<i64> {
+        match &node.value {
+            Value::Int(i) => Some(*i),
+            Value::Null if !field.required => None,
+            _ => {
+                self.wrong_type(node, field);
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, node: &Node, field: &Field) -> Option<bool> {
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            Value::Null if !field.required => None,
+            _ => {
+                self.wrong_type(node, field);
+                None
+            }
+        }
+    }
+
+    /// One of fixed words (`kind`, `orientation`, a category id ...).
+    pub fn word(&mut self, node: &Node, field: &Field, allowed: &[&str]) -> Option<String> {
+        let text = self.text(node, field)?;
+        let value = text.raw.trim();
+        if allowed.contains(&value) {
+            return Some(value.to_owned());
+        }
+        let hint = suggest(value, allowed.iter().map(|w| (*w, &[][..])));
+        let list = allowed.join("、");
+        self.schema_error(
+            node.loc,
+            Msg::new(
+                format!("“{}”（{}）不能是“{}”，只能是其中之一：{}", field.key, field.zh, value, list),
+                format!("`{}` cannot be `{}`; use one of: {}", field.key, value, allowed.join(", ")),
+            ),
+            match hint {
+                Some(h) => Msg::new(format!("是不是想写“{h}”？"), format!("did you mean `{h}`?")),
+                None => Msg::new(format!("改成其中之一：{list}"), format!("use one of: {}", allowed.join(", "))),
+            },
+        );
+        None
+    }
+
+    pub fn date(&mut self, node: &Node, field: &Field) -> Option<String> {
+        let text = self.text(node, field)?;
+        let value = text.raw.trim();
+        if is_date(value) {
+            return Some(value.to_owned());
+        }
+        self.wrong_type(node, field);
+        None
+    }
+
+    pub fn size(&mut self, node: &Node, field: &Field) -> Option<[u32; 2]> {
+        if let Value::Seq(items) = &node.value
+            && let [Node { value: Value::Int(w), .. }, Node { value: Value::Int(h), .. }] = items.as_slice()
+            && (1..=100_000).contains(w)
+            && (1..=100_000).contains(h)
+        {
+            return Some([*w as u32, *h as u32]);
+        }
+        if node.value != Value::Null {
+            self.wrong_type(node, field);
+        }
+        None
+    }
+
+    pub fn floor(&mut self, node: &Node, field: &Field) -> Option<String> {
+        match &node.value {
+            Value::Int(i) => Some(i.to_string()),
+            Value::Str(_) => self.string(node, field),
+            Value::Null => None,
+            _ => {
+                self.wrong_type(node, field);
+                None
+            }
+        }
+    }
+
+    /// The items of a list; null or absent is an empty list.
+    pub fn list<'n>(&mut self, node: &'n Node, field: &Field) -> &'n [Node] {
+        match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => &[],
+            _ => {
+                self.wrong_type(node, field);
+                &[]
+            }
+        }
+    }
+
+    pub fn text_list(&mut self, node: &Node, field: &Field) -> Vec<String> {
+        let mut out = Vec::new();
+        for item in self.list(node, field) {
+            if let Some(s) = self.string(item, field) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// A path to a file under content/ that must exist: `input.file` otherwise.
+    pub fn path(&mut self, node: &Node, field: &Field) -> Option<String> {
+        let raw = self.string(node, field)?;
+        match paths::resolve(self.content_dir, &raw) {
+            Ok(rel) => Some(rel),
+            Err(problem) => {
+                let (zh, en, fix_zh, fix_en) = match problem {
+                    PathProblem::Absolute => (
+                        format!("路径“{raw}”是绝对路径"),
+                        format!("the path `{raw}` is absolute"),
+                        "写成相对 content 文件夹的路径，如 photos/hongqi/gate.jpg，并把文件放进 content 文件夹".to_owned(),
+                        "write a path relative to content/, e.g. photos/hongqi/gate.jpg, and put the file there".to_owned(),
+                    ),
+                    PathProblem::Escapes => (
+                        format!("路径“{raw}”超出了 content 文件夹"),
+                        format!("the path `{raw}` leaves the content folder"),
+                        "把文件放进 content 文件夹，去掉路径里的 ..".to_owned(),
+                        "put the file inside content/ and drop the `..`".to_owned(),
+                    ),
+                    PathProblem::Missing => (
+                        format!("找不到文件“{raw}”"),
+                        format!("the file `{raw}` does not exist"),
+                        "检查文件名和大小写，把文件放到 content 文件夹下的这个位置".to_owned(),
+                        "check the name and its case, and put the file at this place under content/".to_owned(),
+                    ),
+                };
+                self.report(Rule::InputFile, node.loc, Msg::new(zh, en), Msg::new(fix_zh, fix_en));
+                None
+            }
+        }
+    }
+}
+
+fn keys(shape: &Shape) -> String {
+    shape.fields.iter().map(|f| f.key).collect::<Vec<_>>().join("、")
+}
+
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return false };
+    let num = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+    if !(num(y, 4) && num(m, 2) && num(d, 2)) {
+        return false;
+    }
+    let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+    (1..=12).contains(&m) && (1..=31).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_key() {
+        let keys = [("gate", &[][..]), ("gate_walls", &["墙体"][..]), ("header", &["门头"][..])];
+        assert_eq!(suggest("gate_wall", keys), Some("gate_walls"));
+        assert_eq!(suggest("门头", keys), Some("header"));
+        assert_eq!(suggest("zzzzzz", keys), None);
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2024-09-12"));
+        assert!(!is_date("2024-13-01"));
+        assert!(!is_date("2024/09/12"));
+    }
+}

@@ -1,0 +1,47 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use qingpai::cli::{Cli, Command};
+use qingpai::commands::{self, print};
+use qingpai::diag::Lang;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang;
+    let code = match cli.command {
+        Command::Check { format } => commands::check::run(&cli.content, format, lang),
+        Command::New { target, name, kind } => match commands::new::run(&cli.content, &target, &name, kind) {
+            Ok(outcome) => {
+                print(&commands::new::message(&outcome, lang));
+                0
+            }
+            Err((zh, en)) => {
+                eprintln!("error: {}", if lang == Lang::Zh { zh } else { en });
+                2
+            }
+        },
+        Command::Schema { output } => {
+            let content = qingpai::load::load(&cli.content);
+            let schema = commands::schema::render(&content.standard);
+            match output {
+                None => {
+                    print(&schema);
+                    0
+                }
+                Some(path) => match std::fs::write(&path, schema) {
+                    Ok(()) => 0,
+                    Err(e) => {
+                        eprintln!("error: 写不了 {}：{e}", path.display());
+                        2
+                    }
+                },
+            }
+        }
+        Command::Standard => {
+            print(commands::standard::render());
+            0
+        }
+    };
+    ExitCode::from(code)
+}

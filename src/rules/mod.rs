@@ -1,0 +1,64 @@
+//! The rules of SPEC §4, one file per place: the gate, the door header, the
+//! walls beside the gate (and the guide board's rooms), indoor plaques, wall
+//! rules, awards and certificates. Rules read the standard in force; they judge
+//! and never render.
+
+pub mod awards;
+pub mod certificates;
+pub mod gate;
+pub mod header;
+pub mod indoor;
+pub mod wall_rules;
+pub mod walls;
+
+use crate::diag::{Finding, Loc, Msg, Rule};
+use crate::model::Community;
+use crate::standard::Standard;
+
+/// Findings of one community, as the rules add them.
+pub struct Findings<'a> {
+    pub community: &'a Community,
+    pub list: Vec<Finding>,
+}
+
+impl<'a> Findings<'a> {
+    pub fn new(community: &'a Community) -> Findings<'a> {
+        Findings {
+            community,
+            list: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, rule: Rule, loc: Loc, message: Msg, fix: Msg) {
+        self.list.push(Finding {
+            rule,
+            community: Some(self.community.id.clone()),
+            file: self.community.file.clone(),
+            loc,
+            message,
+            fix: Some(fix),
+        });
+    }
+}
+
+/// Every rule on one community. A community whose name, kind or town could
+/// not be read is not judged (its `input.schema` findings say why).
+pub fn check(community: &Community, std: &Standard) -> Vec<Finding> {
+    if !community.complete {
+        return Vec::new();
+    }
+    let mut out = Findings::new(community);
+    gate::check(community, std, &mut out);
+    header::check(community, std, &mut out);
+    walls::check(community, std, &mut out);
+    indoor::check(community, std, &mut out);
+    wall_rules::check(community, std, &mut out);
+    awards::check(community, std, &mut out);
+    certificates::check(community, std, &mut out);
+    out.list
+}
+
+/// "社区" or "村", for messages.
+pub fn kind_word(c: &Community) -> &'static str {
+    c.kind.zh()
+}
