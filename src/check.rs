@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use crate::diag::{sort_findings, Finding, Severity, Summary};
+use crate::diag::{Finding, Severity, Summary, sort_findings};
 use crate::load::Content;
 use crate::rules;
 
@@ -21,7 +21,9 @@ impl Report {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity() == Severity::Error)
+        self.findings
+            .iter()
+            .any(|f| f.severity() == Severity::Error)
     }
 
     /// SPEC §1: 0 no error-severity finding, 1 violations, 2 input errors.
@@ -58,9 +60,19 @@ pub fn check(content: &Content) -> Report {
         .collect();
     let summary = Summary {
         communities: content.communities.len(),
-        compliant: content.communities.iter().filter(|c| !failing.contains(c.file.as_str())).count(),
-        errors: findings.iter().filter(|f| f.severity() == Severity::Error).count(),
-        warnings: findings.iter().filter(|f| f.severity() == Severity::Warning).count(),
+        compliant: content
+            .communities
+            .iter()
+            .filter(|c| !failing.contains(c.file.as_str()))
+            .count(),
+        errors: findings
+            .iter()
+            .filter(|f| f.severity() == Severity::Error)
+            .count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity() == Severity::Warning)
+            .count(),
     };
     Report { summary, findings }
 }

@@ -11,16 +11,18 @@ fn main() -> ExitCode {
     let lang = cli.lang;
     let code = match cli.command {
         Command::Check { format } => commands::check::run(&cli.content, format, lang),
-        Command::New { target, name, kind } => match commands::new::run(&cli.content, &target, &name, kind) {
-            Ok(outcome) => {
-                print(&commands::new::message(&outcome, lang));
-                0
+        Command::New { target, name, kind } => {
+            match commands::new::run(&cli.content, &target, &name, kind) {
+                Ok(outcome) => {
+                    print(&commands::new::message(&outcome, lang));
+                    0
+                }
+                Err((zh, en)) => {
+                    eprintln!("error: {}", if lang == Lang::Zh { zh } else { en });
+                    2
+                }
             }
-            Err((zh, en)) => {
-                eprintln!("error: {}", if lang == Lang::Zh { zh } else { en });
-                2
-            }
-        },
+        }
         Command::Schema { output } => {
             let content = qingpai::load::load(&cli.content);
             let schema = commands::schema::render(&content.standard);

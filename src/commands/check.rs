@@ -22,7 +22,12 @@ pub fn run(content_dir: &Path, format: Format, lang: Lang) -> u8 {
         Format::Text => {
             let stdout = std::io::stdout();
             let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            report::text::render(&report, &content.sources, lang, report::text::Style { color })
+            report::text::render(
+                &report,
+                &content.sources,
+                lang,
+                report::text::Style { color },
+            )
         }
     };
     crate::commands::print(&out);

@@ -48,7 +48,9 @@ pub fn parse_target(target: &str) -> Result<(&str, &str), (String, String)> {
     if !valid_id(id) {
         return Err((
             format!("编号“{id}”不合规：只能用英文字母、数字、- 和 _（编号用在网址里），如 hongqi"),
-            format!("the id `{id}` is not valid: ASCII letters, digits, '-' and '_' only, e.g. hongqi"),
+            format!(
+                "the id `{id}` is not valid: ASCII letters, digits, '-' and '_' only, e.g. hongqi"
+            ),
         ));
     }
     Ok((town, id))
@@ -58,7 +60,10 @@ pub fn parse_target(target: &str) -> Result<(&str, &str), (String, String)> {
 fn scalar(s: &str) -> String {
     let special = s.is_empty()
         || s.trim() != s
-        || s.contains([':', '#', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '\n'])
+        || s.contains([
+            ':', '#', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`',
+            '\n',
+        ])
         || s.starts_with(['-', '?']);
     if special {
         serde_json::to_string(s).expect("a string always serialises")
@@ -71,8 +76,16 @@ pub fn inventory(n: &NewCommunity, std: &Standard, today: &str) -> String {
     let village = n.kind == Kind::Village;
     let mut y = String::new();
     let _ = writeln!(y, "# yaml-language-server: $schema=../../{SCHEMA_FILE}");
-    let _ = writeln!(y, "# {} 标识标牌清单：由 qingpai new 生成，请按实地摸底情况改写。", n.name);
-    let _ = writeln!(y, "# 标准：{}（{}）。改完运行 qingpai check 检查。", std.name, std.version);
+    let _ = writeln!(
+        y,
+        "# {} 标识标牌清单：由 qingpai new 生成，请按实地摸底情况改写。",
+        n.name
+    );
+    let _ = writeln!(
+        y,
+        "# 标准：{}（{}）。改完运行 qingpai check 检查。",
+        std.name, std.version
+    );
     let _ = writeln!(y, "id: {}", n.id);
     let _ = writeln!(y, "name: {}", scalar(n.name));
     let _ = writeln!(y, "kind: {}", n.kind.id());
@@ -83,7 +96,11 @@ pub fn inventory(n: &NewCommunity, std: &Standard, today: &str) -> String {
     let _ = writeln!(y, "gate:");
     for role in &std.roles {
         let [w, h] = role.sign.size_mm;
-        let _ = writeln!(y, "  - text: {}", scalar(&role.proposed_for(n.name, village)));
+        let _ = writeln!(
+            y,
+            "  - text: {}",
+            scalar(&role.proposed_for(n.name, village))
+        );
         let _ = writeln!(y, "    orientation: vertical");
         let _ = writeln!(y, "    size_mm: [{w}, {h}]");
     }
@@ -95,15 +112,24 @@ pub fn inventory(n: &NewCommunity, std: &Standard, today: &str) -> String {
     let _ = writeln!(y, "\n# 大门两侧墙体：只许统一悬挂一块引导牌");
     let _ = writeln!(y, "gate_walls:");
     let _ = writeln!(y, "  - text: {}", scalar(&std.guide.name));
-    let _ = writeln!(y, "    rooms:   # 按实际房间改写：name 名称，floor 楼层，direction 方向 left/right/ahead/up/down");
+    let _ = writeln!(
+        y,
+        "    rooms:   # 按实际房间改写：name 名称，floor 楼层，direction 方向 left/right/ahead/up/down"
+    );
     for room in &std.guide.rooms {
         let _ = writeln!(y, "      - {{name: {}, floor: 1}}", scalar(&room.name));
     }
     let _ = writeln!(y, "\n# 室内牌子：每块都要写市级审核同意的文号 approval");
     let _ = writeln!(y, "indoor: []");
-    let _ = writeln!(y, "\n# 上墙制度：title 名称，category 类别，on_wall 是否还在墙上");
+    let _ = writeln!(
+        y,
+        "\n# 上墙制度：title 名称，category 类别，on_wall 是否还在墙上"
+    );
     let _ = writeln!(y, "wall_rules: []");
-    let _ = writeln!(y, "\n# 奖状奖牌：display 为 thumbnail（图片缩影）、honor_room（荣誉室）或 stored（收存）");
+    let _ = writeln!(
+        y,
+        "\n# 奖状奖牌：display 为 thumbnail（图片缩影）、honor_room（荣誉室）或 stored（收存）"
+    );
     let _ = writeln!(y, "awards: []");
     let _ = writeln!(y, "\n# 现在出具的证明事项");
     let _ = writeln!(y, "certificates: []");
@@ -139,32 +165,46 @@ pub struct Outcome {
 }
 
 /// Errors are (zh, en, exit status).
-pub fn run(content_dir: &Path, target: &str, name: &str, kind: KindArg) -> Result<Outcome, (String, String)> {
+pub fn run(
+    content_dir: &Path,
+    target: &str,
+    name: &str,
+    kind: KindArg,
+) -> Result<Outcome, (String, String)> {
     let (town, id) = parse_target(target)?;
     let kind = match kind {
         KindArg::Community => Kind::Community,
         KindArg::Village => Kind::Village,
     };
+    let path = content_dir
+        .join("communities")
+        .join(town)
+        .join(format!("{id}.yaml"));
+    if path.exists() {
+        return Err((
+            format!("{} 已经存在，没有改动它", path.display()),
+            format!("{} already exists; it was left as it was", path.display()),
+        ));
+    }
     let content = crate::load::load(content_dir);
     let std = &content.standard;
     let norm = crate::text::normalize(name);
     if crate::text::ends_with_any(&norm, &std.place_endings).is_none() {
         return Err((
-            format!("名称“{name}”应以“{}”结尾，写官方全称，如 红旗社区", std.place_endings.join("”或“")),
-            format!("the name `{name}` must end with {}", std.place_endings.join(" or ")),
+            format!(
+                "名称“{name}”应以“{}”结尾，写官方全称，如 红旗社区",
+                std.place_endings.join("”或“")
+            ),
+            format!(
+                "the name `{name}` must end with {}",
+                std.place_endings.join(" or ")
+            ),
         ));
     }
     if let Some(other) = content.communities.iter().find(|c| c.id == id) {
         return Err((
             format!("编号“{id}”已被 {} 使用，换一个编号", other.file),
             format!("the id `{id}` is already used by {}", other.file),
-        ));
-    }
-    let path = content_dir.join("communities").join(town).join(format!("{id}.yaml"));
-    if path.exists() {
-        return Err((
-            format!("{} 已经存在，没有改动它", path.display()),
-            format!("{} already exists; it was left as it was", path.display()),
         ));
     }
     let text = inventory(
@@ -177,18 +217,27 @@ pub fn run(content_dir: &Path, target: &str, name: &str, kind: KindArg) -> Resul
         std,
         &today(),
     );
-    let io = |e: std::io::Error| (format!("写不了文件：{e}"), format!("cannot write the file: {e}"));
+    let io = |e: std::io::Error| {
+        (
+            format!("写不了文件：{e}"),
+            format!("cannot write the file: {e}"),
+        )
+    };
     std::fs::create_dir_all(path.parent().expect("a file path has a parent")).map_err(io)?;
     std::fs::write(&path, text).map_err(io)?;
 
     // Keep the schema the new file points at in step with the standard in force.
     let schema_path = content_dir.join(SCHEMA_FILE);
     let schema = crate::commands::schema::render(std);
-    let schema_written = std::fs::read_to_string(&schema_path).ok().as_deref() != Some(schema.as_str());
+    let schema_written =
+        std::fs::read_to_string(&schema_path).ok().as_deref() != Some(schema.as_str());
     if schema_written {
         std::fs::write(&schema_path, schema).map_err(io)?;
     }
-    Ok(Outcome { path, schema_written })
+    Ok(Outcome {
+        path,
+        schema_written,
+    })
 }
 
 pub fn message(outcome: &Outcome, lang: Lang) -> String {
@@ -197,7 +246,10 @@ pub fn message(outcome: &Outcome, lang: Lang) -> String {
         Lang::Zh => {
             let mut s = format!("已写入 {path}：按实地摸底情况改写后运行 qingpai check。\n");
             if outcome.schema_written {
-                let _ = writeln!(s, "已更新 {SCHEMA_FILE}：VS Code 装 YAML 扩展后，编辑清单时会提示可用的键。");
+                let _ = writeln!(
+                    s,
+                    "已更新 {SCHEMA_FILE}：VS Code 装 YAML 扩展后，编辑清单时会提示可用的键。"
+                );
             }
             s
         }

@@ -3,7 +3,7 @@
 //! the standard in force. Editors (VS Code's YAML extension) use it to
 //! complete keys and flag typos while staff type.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::load::shape::{self, Shape, Ty};
 use crate::standard::Standard;
@@ -11,11 +11,20 @@ use crate::standard::Standard;
 pub fn community_schema(std: &Standard) -> Value {
     let mut schema = object(&shape::COMMUNITY, std);
     let obj = schema.as_object_mut().expect("an object schema");
-    obj.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
-    obj.insert("title".into(), json!("qingpai 村(社区)标识标牌清单 / community inventory"));
+    obj.insert(
+        "$schema".into(),
+        json!("http://json-schema.org/draft-07/schema#"),
+    );
+    obj.insert(
+        "title".into(),
+        json!("qingpai 村(社区)标识标牌清单 / community inventory"),
+    );
     obj.insert(
         "description".into(),
-        json!(format!("按《{}》({}) 检查。用 qingpai check 查看结果。", std.name, std.version)),
+        json!(format!(
+            "按《{}》({}) 检查。用 qingpai check 查看结果。",
+            std.name, std.version
+        )),
     );
     schema
 }
@@ -29,7 +38,12 @@ fn object(shape: &Shape, std: &Standard) -> Value {
         }
         props.insert(f.key.into(), s);
     }
-    let required: Vec<&str> = shape.fields.iter().filter(|f| f.required).map(|f| f.key).collect();
+    let required: Vec<&str> = shape
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.key)
+        .collect();
     json!({
         "type": "object",
         "description": format!("{} / {}", shape.zh, shape.en),
@@ -52,17 +66,24 @@ fn of(ty: &Ty, std: &Standard) -> Value {
             "maxItems": 2,
         }),
         Ty::Enum(words) => json!({"enum": words}),
-        Ty::Category => json!({"enum": std.categories.iter().map(|c| c.id.as_str()).collect::<Vec<_>>()}),
-        Ty::Display => json!({"enum": std.displays.iter().map(|d| d.id.as_str()).collect::<Vec<_>>()}),
+        Ty::Category => {
+            json!({"enum": std.categories.iter().map(|c| c.id.as_str()).collect::<Vec<_>>()})
+        }
+        Ty::Display => {
+            json!({"enum": std.displays.iter().map(|d| d.id.as_str()).collect::<Vec<_>>()})
+        }
         Ty::Path => json!({"type": "string"}),
         Ty::Floor => json!({"type": ["integer", "string"]}),
         Ty::List(item) => json!({"type": ["array", "null"], "items": of(item, std)}),
         Ty::TextList => json!({"type": ["array", "null"], "items": {"type": "string"}}),
         Ty::Obj(shape) => object(shape, std),
-        Ty::TextOrObj(shape) => json!({"anyOf": [{"type": ["string", "number"]}, object(shape, std)]}),
+        Ty::TextOrObj(shape) => {
+            json!({"anyOf": [{"type": ["string", "number"]}, object(shape, std)]})
+        }
     }
 }
 
 pub fn render(std: &Standard) -> String {
-    serde_json::to_string_pretty(&community_schema(std)).expect("a JSON value always serialises") + "\n"
+    serde_json::to_string_pretty(&community_schema(std)).expect("a JSON value always serialises")
+        + "\n"
 }

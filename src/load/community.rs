@@ -5,13 +5,18 @@ use crate::load::node::{Node, Value};
 use crate::load::reader::{Ctx, Obj};
 use crate::load::shape::{self, Shape};
 use crate::model::{
-    Award, Board, Certificate, Community, Direction, IndoorPlaque, Kind, Orientation, Plaque, Room, Text, WallRule,
+    Award, Board, Certificate, Community, Direction, IndoorPlaque, Kind, Orientation, Plaque, Room,
+    Text, WallRule,
 };
 use crate::standard::Standard;
 
 /// Is this a valid id (used in URLs)?
 pub fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Read a community. Whatever can be read is kept; problems go to `ctx`.
@@ -71,31 +76,49 @@ pub fn read(ctx: &mut Ctx, doc: &Node, file_stem: &str, std: &Standard) -> Commu
             name.loc,
             Msg::new(
                 format!("名称“{}”应以“{endings}”结尾，写官方全称", name.raw),
-                format!("the name `{}` must end with {} (the official full name)", name.raw, std.place_endings.join(" or ")),
+                format!(
+                    "the name `{}` must end with {} (the official full name)",
+                    name.raw,
+                    std.place_endings.join(" or ")
+                ),
             ),
-            Msg::new("写全称，如 name: 红旗社区 或 name: 红旗村", "write the full name, e.g. 红旗社区 or 红旗村"),
+            Msg::new(
+                "写全称，如 name: 红旗社区 或 name: 红旗村",
+                "write the full name, e.g. 红旗社区 or 红旗村",
+            ),
         );
     }
-    let kind = top.field("kind").and_then(|(f, n)| ctx.word(n, f, &["community", "village"]));
+    let kind = top
+        .field("kind")
+        .and_then(|(f, n)| ctx.word(n, f, &["community", "village"]));
     let town = text(ctx, &top, "town");
     c.complete = name.is_some() && kind.is_some() && town.is_some();
     c.name = name.unwrap_or_default();
-    c.kind = if kind.as_deref() == Some("village") { Kind::Village } else { Kind::Community };
+    c.kind = if kind.as_deref() == Some("village") {
+        Kind::Village
+    } else {
+        Kind::Community
+    };
     c.town = town.unwrap_or_default();
     c.address = text(ctx, &top, "address").map(|t| t.raw);
     c.surveyed_on = top.field("surveyed_on").and_then(|(f, n)| ctx.date(n, f));
 
-    c.gate_loc = top.key_loc("gate").unwrap_or(Loc::START);
-    c.header_loc = top.key_loc("header").unwrap_or(Loc::START);
-    c.gate_walls_loc = top.key_loc("gate_walls").unwrap_or(Loc::START);
+    // A section that is absent is pointed at by the document's first key.
+    c.gate_loc = top.key_loc("gate").unwrap_or(top.loc);
+    c.header_loc = top.key_loc("header").unwrap_or(top.loc);
+    c.gate_walls_loc = top.key_loc("gate_walls").unwrap_or(top.loc);
     c.gate = entries(ctx, &top, "gate", &shape::PLAQUE, plaque);
     c.header = entries(ctx, &top, "header", &shape::PLAQUE, plaque);
     c.gate_walls = entries(ctx, &top, "gate_walls", &shape::BOARD, board);
     c.indoor = entries(ctx, &top, "indoor", &shape::INDOOR, indoor);
     let categories: Vec<&str> = std.categories.iter().map(|c| c.id.as_str()).collect();
-    c.wall_rules = entries(ctx, &top, "wall_rules", &shape::WALL_RULE, |ctx, o, t| wall_rule(ctx, o, t, &categories));
+    c.wall_rules = entries(ctx, &top, "wall_rules", &shape::WALL_RULE, |ctx, o, t| {
+        wall_rule(ctx, o, t, &categories)
+    });
     let displays: Vec<&str> = std.displays.iter().map(|d| d.id.as_str()).collect();
-    c.awards = entries(ctx, &top, "awards", &shape::AWARD, |ctx, o, t| award(ctx, o, t, &displays));
+    c.awards = entries(ctx, &top, "awards", &shape::AWARD, |ctx, o, t| {
+        award(ctx, o, t, &displays)
+    });
     c.certificates = entries(ctx, &top, "certificates", &shape::CERTIFICATE, certificate);
     c
 }
@@ -113,7 +136,9 @@ fn entries<T>(
     shape: &'static Shape,
     mut build: impl FnMut(&mut Ctx, Option<&Obj>, Text) -> Option<T>,
 ) -> Vec<T> {
-    let Some((field, node)) = top.field(key) else { return Vec::new() };
+    let Some((field, node)) = top.field(key) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for item in ctx.list(node, field) {
         let text_key = shape.fields[0].key;
@@ -133,7 +158,9 @@ fn entries<T>(
             ctx.text(item, &shape.fields[0]);
             continue;
         }
-        let Some(o) = ctx.object(item, shape) else { continue };
+        let Some(o) = ctx.object(item, shape) else {
+            continue;
+        };
         let Some(t) = o.field(text_key).and_then(|(f, n)| ctx.text(n, f)) else {
             // The missing key was reported by `object`; read the rest for more problems.
             let _ = build(ctx, Some(&o), Text::default());
@@ -178,7 +205,9 @@ fn board(ctx: &mut Ctx, o: Option<&Obj>, t: Text) -> Option<Board> {
         if let Some((field, node)) = o.field("rooms") {
             let mut rooms = Vec::new();
             for item in ctx.list(node, field) {
-                let Some(r) = ctx.object(item, &shape::ROOM) else { continue };
+                let Some(r) = ctx.object(item, &shape::ROOM) else {
+                    continue;
+                };
                 let name = r.field("name").and_then(|(f, n)| ctx.text(n, f));
                 let floor = r.field("floor").and_then(|(f, n)| ctx.floor(n, f));
                 let direction = r
@@ -218,9 +247,17 @@ fn indoor(ctx: &mut Ctx, o: Option<&Obj>, t: Text) -> Option<IndoorPlaque> {
 
 fn wall_rule(ctx: &mut Ctx, o: Option<&Obj>, t: Text, categories: &[&str]) -> Option<WallRule> {
     let o = o?;
-    let category = o.field("category").and_then(|(f, n)| ctx.word(n, f, categories));
-    let on_wall = o.field("on_wall").and_then(|(f, n)| ctx.boolean(n, f)).unwrap_or(true);
-    let body = o.field("body").and_then(|(f, n)| ctx.text(n, f)).map(|t| t.raw);
+    let category = o
+        .field("category")
+        .and_then(|(f, n)| ctx.word(n, f, categories));
+    let on_wall = o
+        .field("on_wall")
+        .and_then(|(f, n)| ctx.boolean(n, f))
+        .unwrap_or(true);
+    let body = o
+        .field("body")
+        .and_then(|(f, n)| ctx.text(n, f))
+        .map(|t| t.raw);
     if t.is_empty() {
         return None;
     }
@@ -237,7 +274,9 @@ fn award(ctx: &mut Ctx, o: Option<&Obj>, t: Text, displays: &[&str]) -> Option<A
     let o = o?;
     let issuer = o.field("issuer").and_then(|(f, n)| ctx.string(n, f));
     let year = o.field("year").and_then(|(f, n)| ctx.int(n, f));
-    let display = o.field("display").and_then(|(f, n)| ctx.word(n, f, displays));
+    let display = o
+        .field("display")
+        .and_then(|(f, n)| ctx.word(n, f, displays));
     let photo = o.field("photo").and_then(|(f, n)| ctx.path(n, f));
     if t.is_empty() {
         return None;
@@ -256,7 +295,10 @@ fn certificate(ctx: &mut Ctx, o: Option<&Obj>, t: Text) -> Option<Certificate> {
     let o = o?;
     let purpose = o.field("purpose").and_then(|(f, n)| ctx.string(n, f));
     let basis = o.field("basis").and_then(|(f, n)| ctx.string(n, f));
-    (!t.is_empty()).then(|| Certificate {
+    if t.is_empty() {
+        return None;
+    }
+    Some(Certificate {
         loc: t.loc,
         name: t,
         purpose,

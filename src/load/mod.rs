@@ -95,8 +95,10 @@ pub fn load(dir: &Path) -> Content {
     walk(dir, &dir.join("communities"), 0, &mut files, &mut findings);
     files.sort();
 
-    let loaded: Vec<(Community, Vec<Finding>, Option<String>)> =
-        files.par_iter().map(|rel| load_community(dir, rel, &standard)).collect();
+    let loaded: Vec<(Community, Vec<Finding>, Option<String>)> = files
+        .par_iter()
+        .map(|rel| load_community(dir, rel, &standard))
+        .collect();
 
     let mut communities = Vec::with_capacity(loaded.len());
     for (community, mut f, src) in loaded {
@@ -129,10 +131,17 @@ fn read_file(dir: &Path, rel: &str) -> Option<Result<String, Finding>> {
 
 fn file_stem(rel: &str) -> String {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".YAML")).unwrap_or(name).to_owned()
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".YAML"))
+        .unwrap_or(name)
+        .to_owned()
 }
 
-fn load_community(dir: &Path, rel: &str, std: &Standard) -> (Community, Vec<Finding>, Option<String>) {
+fn load_community(
+    dir: &Path,
+    rel: &str,
+    std: &Standard,
+) -> (Community, Vec<Finding>, Option<String>) {
     let stem = file_stem(rel);
     let broken = || Community {
         file: rel.to_owned(),
@@ -159,7 +168,9 @@ fn load_community(dir: &Path, rel: &str, std: &Standard) -> (Community, Vec<Find
 
 /// Collect `*.yaml` under `communities/`, relative to the content folder.
 fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, findings: &mut Vec<Finding>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
@@ -167,9 +178,13 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, findings: 
             continue;
         }
         let path = entry.path();
-        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let Ok(meta) = entry.file_type() else { continue };
+        let Ok(meta) = entry.file_type() else {
+            continue;
+        };
         if meta.is_symlink() {
             // Only a link that stays inside the content folder is followed.
             let inside = match (path.canonicalize(), root.canonicalize()) {
@@ -186,7 +201,10 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, findings: 
                         format!("“{rel}”是指向 content 文件夹以外的链接"),
                         format!("`{rel}` is a link that leads outside the content folder"),
                     ),
-                    fix: Some(Msg::new("把文件本身复制进 content 文件夹", "copy the file itself into the content folder")),
+                    fix: Some(Msg::new(
+                        "把文件本身复制进 content 文件夹",
+                        "copy the file itself into the content folder",
+                    )),
                 });
                 continue;
             }
@@ -214,8 +232,14 @@ fn duplicate_ids(communities: &[Community], findings: &mut Vec<Finding>) {
                 file: c.file.clone(),
                 loc: c.id_loc,
                 message: Msg::new(
-                    format!("编号“{}”和 {} 重复：编号在整个网站里必须唯一", c.id, other.file),
-                    format!("the id `{}` is also used by {}: ids must be unique", c.id, other.file),
+                    format!(
+                        "编号“{}”和 {} 重复：编号在整个网站里必须唯一",
+                        c.id, other.file
+                    ),
+                    format!(
+                        "the id `{}` is also used by {}: ids must be unique",
+                        c.id, other.file
+                    ),
                 ),
                 fix: Some(Msg::new(
                     "给其中一个换个编号：在文件里写 id: 新编号，或给文件改名",
@@ -232,15 +256,25 @@ pub fn read_finding(file: &str, community: Option<&str>, e: ReadError) -> Findin
             Rule::InputYaml,
             Loc::START,
             Msg::new(
-                format!("文件太大（{bytes} 字节），不像是一份清单：上限是 {} 字节", read::MAX_FILE_BYTES),
-                format!("the file is too large ({bytes} bytes) for an inventory; the limit is {} bytes", read::MAX_FILE_BYTES),
+                format!(
+                    "文件太大（{bytes} 字节），不像是一份清单：上限是 {} 字节",
+                    read::MAX_FILE_BYTES
+                ),
+                format!(
+                    "the file is too large ({bytes} bytes) for an inventory; the limit is {} bytes",
+                    read::MAX_FILE_BYTES
+                ),
             ),
             Msg::new(
                 "检查是不是放错了文件；照片等请放进 photos 文件夹，在清单里写路径",
                 "check it is the right file; put photos in photos/ and refer to them by path",
             ),
         ),
-        ReadError::NotUtf8 { line, column, guess } => {
+        ReadError::NotUtf8 {
+            line,
+            column,
+            guess,
+        } => {
             let (zh, en) = match guess {
                 Some("GBK") => (
                     "文件不是 UTF-8 编码（看起来是 GBK，Windows 记事本或 WPS 常这样保存）".to_owned(),
@@ -254,7 +288,11 @@ pub fn read_finding(file: &str, community: Option<&str>, e: ReadError) -> Findin
             };
             (
                 Rule::InputYaml,
-                Loc { line, column, len: 1 },
+                Loc {
+                    line,
+                    column,
+                    len: 1,
+                },
                 Msg::new(zh, en),
                 Msg::new(
                     "用编辑器“另存为”，编码选 UTF-8（VS Code：点右下角的编码 → 通过编码保存 → UTF-8）",
@@ -265,8 +303,14 @@ pub fn read_finding(file: &str, community: Option<&str>, e: ReadError) -> Findin
         ReadError::Io(err) => (
             Rule::InputFile,
             Loc::START,
-            Msg::new(format!("读不了这个文件：{err}"), format!("cannot read the file: {err}")),
-            Msg::new("检查文件是否存在、有没有读取权限", "check the file exists and can be read"),
+            Msg::new(
+                format!("读不了这个文件：{err}"),
+                format!("cannot read the file: {err}"),
+            ),
+            Msg::new(
+                "检查文件是否存在、有没有读取权限",
+                "check the file exists and can be read",
+            ),
         ),
     };
     Finding {
@@ -288,8 +332,14 @@ pub fn syntax_finding(file: &str, community: Option<&str>, e: &SyntaxError) -> F
             "check this line and the one before: indent with spaces, a space after each colon, quotes and brackets in pairs",
         ),
         SyntaxErrorKind::TooComplex => (
-            format!("文件结构过于复杂，超过了上限（锚点别名展开太多或嵌套太深）：{}", e.detail),
-            format!("the file is too complex (too many alias expansions or nesting too deep): {}", e.detail),
+            format!(
+                "文件结构过于复杂，超过了上限（锚点别名展开太多或嵌套太深）：{}",
+                e.detail
+            ),
+            format!(
+                "the file is too complex (too many alias expansions or nesting too deep): {}",
+                e.detail
+            ),
             "清单不需要锚点（&）、别名（*）和很深的嵌套：按示例的格式重写",
             "an inventory needs no anchors (&), aliases (*) or deep nesting: write it like the sample",
         ),

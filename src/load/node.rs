@@ -81,12 +81,25 @@ impl<'de> Deserialize<'de> for Node {
             (Some(start), Some(len)) => Some((start as usize, len as usize)),
             _ => None,
         };
+        let mut loc = Loc {
+            line: at.line().max(1) as u32,
+            column: at.column().max(1) as u32,
+            len: span.len() as u32,
+        };
+        match &spanned.value {
+            // A mapping is located at its first key (SPEC §5), also in flow
+            // style where the `{` comes first; collections underline the line.
+            Value::Map(entries) => {
+                if let Some((key, _)) = entries.first() {
+                    loc = Loc { len: 0, ..key.loc };
+                }
+                loc.len = 0;
+            }
+            Value::Seq(_) => loc.len = 0,
+            _ => {}
+        }
         Ok(Node {
-            loc: Loc {
-                line: at.line().max(1) as u32,
-                column: at.column().max(1) as u32,
-                len: span.len() as u32,
-            },
+            loc,
             bytes,
             value: spanned.value,
         })
@@ -168,9 +181,13 @@ fn options() -> Options {
     o.leading_zero_numbers_as_strings = true;
     o.underscored_numbers_as_strings = true;
     o.with_snippet = false;
+    // A large real inventory has a few thousand nodes and no aliases at all.
+    o.alias_limits.max_total_replayed_events = 20_000;
+    o.alias_limits.max_replay_stack_depth = 16;
+    o.alias_limits.max_alias_expansions_per_anchor = 1_000;
     if let Some(b) = o.budget.as_mut() {
         b.max_depth = 64;
-        b.max_nodes = 200_000;
+        b.max_nodes = 100_000;
         b.max_aliases = 1_000;
         b.max_anchors = 1_000;
         b.max_documents = 1;
@@ -199,7 +216,11 @@ pub enum SyntaxErrorKind {
 /// Parse one YAML document. An empty document is an error: every file the
 /// loader reads must hold a mapping.
 pub fn parse(src: &str) -> Result<Node, SyntaxError> {
-    if src.trim().is_empty() || src.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    if src.trim().is_empty()
+        || src
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Err(SyntaxError {
             loc: Loc::START,
             detail: "empty document".into(),
@@ -215,7 +236,9 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
                 len: 1,
             })
             .unwrap_or(Loc::START);
-        let detail = serde_saphyr::MessageFormatter::format_message(&serde_saphyr::UserMessageFormatter, &e).into_owned();
+        let detail =
+            serde_saphyr::MessageFormatter::format_message(&serde_saphyr::UserMessageFormatter, &e)
+                .into_owned();
         let kind = classify(&e);
         SyntaxError { loc, detail, kind }
     })
@@ -234,7 +257,10 @@ fn classify(e: &serde_saphyr::Error) -> SyntaxErrorKind {
         E::Eof { .. } => SyntaxErrorKind::Empty,
         other => {
             // The scanner's recursion guard arrives as a plain message.
-            let text = serde_saphyr::MessageFormatter::format_message(&serde_saphyr::UserMessageFormatter, other);
+            let text = serde_saphyr::MessageFormatter::format_message(
+                &serde_saphyr::UserMessageFormatter,
+                other,
+            );
             if text.contains("recursion limit") || text.contains("budget") {
                 SyntaxErrorKind::TooComplex
             } else {
@@ -252,11 +278,15 @@ mod tests {
     fn locates_entries_and_keeps_raw_scalars() {
         let src = "name: 红旗社区\nversion: 1.10\nn: no\ngate:\n  - text: 中共红旗社区委员会\n  - 红旗社区服务站\n";
         let doc = parse(src).unwrap();
-        let Value::Map(entries) = &doc.value else { panic!("map") };
+        let Value::Map(entries) = &doc.value else {
+            panic!("map")
+        };
         assert_eq!(entries[1].1.scalar_text(src).unwrap(), "1.10");
         assert_eq!(entries[2].0.value, Value::Str("n".into()));
         assert_eq!(entries[2].1.value, Value::Str("no".into()));
-        let Value::Seq(gate) = &entries[3].1.value else { panic!("seq") };
+        let Value::Seq(gate) = &entries[3].1.value else {
+            panic!("seq")
+        };
         assert_eq!((gate[0].loc.line, gate[0].loc.column), (5, 5));
         assert_eq!((gate[1].loc.line, gate[1].loc.column), (6, 5));
     }

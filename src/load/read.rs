@@ -9,17 +9,26 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ReadError {
-    TooLarge { bytes: u64 },
+    TooLarge {
+        bytes: u64,
+    },
     /// Not UTF-8. `line`/`column` locate the first byte that is not; `guess`
     /// names the encoding it most likely is.
-    NotUtf8 { line: u32, column: u32, guess: Option<&'static str> },
+    NotUtf8 {
+        line: u32,
+        column: u32,
+        guess: Option<&'static str>,
+    },
     Io(String),
 }
 
 /// Read a file as text: at most [`MAX_FILE_BYTES`], UTF-8 with an optional BOM.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
     let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
-    let size = file.metadata().map_err(|e| ReadError::Io(e.to_string()))?.len();
+    let size = file
+        .metadata()
+        .map_err(|e| ReadError::Io(e.to_string()))?
+        .len();
     if size > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge { bytes: size });
     }
@@ -29,7 +38,9 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::Io(e.to_string()))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge { bytes: bytes.len() as u64 });
+        return Err(ReadError::TooLarge {
+            bytes: bytes.len() as u64,
+        });
     }
     decode(bytes)
 }
@@ -75,14 +86,21 @@ mod tests {
         assert_eq!(decode(b"\xEF\xBB\xBFname: x".to_vec()).unwrap(), "name: x");
         let (gbk, _, _) = encoding_rs::GBK.encode("name: 红旗社区\n");
         match decode(gbk.into_owned()) {
-            Err(ReadError::NotUtf8 { line, column, guess }) => {
+            Err(ReadError::NotUtf8 {
+                line,
+                column,
+                guess,
+            }) => {
                 assert_eq!((line, column, guess), (1, 7, Some("GBK")));
             }
             other => panic!("{other:?}"),
         }
         assert!(matches!(
             decode(b"\xFF\xFEn\0".to_vec()),
-            Err(ReadError::NotUtf8 { guess: Some("UTF-16"), .. })
+            Err(ReadError::NotUtf8 {
+                guess: Some("UTF-16"),
+                ..
+            })
         ));
     }
 }

@@ -27,22 +27,34 @@ pub struct Obj<'n> {
 
 impl<'n> Obj<'n> {
     pub fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(f, _, _)| f.key == key).map(|e| e.2)
+        self.entries
+            .iter()
+            .find(|(f, _, _)| f.key == key)
+            .map(|e| e.2)
     }
 
     pub fn key_loc(&self, key: &str) -> Option<Loc> {
-        self.entries.iter().find(|(f, _, _)| f.key == key).map(|e| e.1.loc)
+        self.entries
+            .iter()
+            .find(|(f, _, _)| f.key == key)
+            .map(|e| e.1.loc)
     }
 
     /// The field and its value, for the typed readers.
     pub fn field(&self, key: &str) -> Option<(&'static Field, &'n Node)> {
-        self.entries.iter().find(|(f, _, _)| f.key == key).map(|e| (e.0, e.2))
+        self.entries
+            .iter()
+            .find(|(f, _, _)| f.key == key)
+            .map(|e| (e.0, e.2))
     }
 }
 
 /// The nearest of `candidates` to `word` (or one whose Chinese words match),
 /// for "did you mean" hints.
-pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = (&'c str, &'c [&'c str])>) -> Option<&'c str> {
+pub fn suggest<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = (&'c str, &'c [&'c str])>,
+) -> Option<&'c str> {
     let lower = word.trim().to_lowercase();
     let mut best: Option<(&str, f64)> = None;
     for (key, also) in candidates {
@@ -50,7 +62,11 @@ pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = (&'c str, &'
             return Some(key);
         }
         let score = strsim::normalized_damerau_levenshtein(&lower, key);
-        let score = if key.starts_with(&lower) || lower.starts_with(key) { score.max(0.7) } else { score };
+        let score = if key.starts_with(&lower) || lower.starts_with(key) {
+            score.max(0.7)
+        } else {
+            score
+        };
         if score >= 0.5 && best.is_none_or(|(_, s)| score > s) {
             best = Some((key, score));
         }
@@ -63,16 +79,37 @@ fn expected(ty: &Ty) -> (String, String) {
         Ty::Text => ("文字".into(), "text".into()),
         Ty::Int => ("整数".into(), "an integer".into()),
         Ty::Bool => ("true 或 false".into(), "true or false".into()),
-        Ty::Date => ("日期，写成 2024-09-12 这样".into(), "a date like 2024-09-12".into()),
-        Ty::Size => ("[宽, 高]（单位毫米）".into(), "[width, height] in mm".into()),
-        Ty::Enum(words) => (format!("其中之一：{}", words.join("、")), format!("one of: {}", words.join(", "))),
+        Ty::Date => (
+            "日期，写成 2024-09-12 这样".into(),
+            "a date like 2024-09-12".into(),
+        ),
+        Ty::Size => (
+            "[宽, 高]（单位毫米）".into(),
+            "[width, height] in mm".into(),
+        ),
+        Ty::Enum(words) => (
+            format!("其中之一：{}", words.join("、")),
+            format!("one of: {}", words.join(", ")),
+        ),
         Ty::Category => ("制度类别".into(), "a wall-rule category".into()),
         Ty::Display => ("展示方式".into(), "a display".into()),
-        Ty::Path => ("文件路径（相对 content 文件夹）".into(), "a file path relative to content/".into()),
+        Ty::Path => (
+            "文件路径（相对 content 文件夹）".into(),
+            "a file path relative to content/".into(),
+        ),
         Ty::Floor => ("楼层，如 1 或 -1".into(), "a floor such as 1 or -1".into()),
-        Ty::List(_) | Ty::TextList => ("列表（每项一行，以“- ”开头）".into(), "a list (one “- ” line per item)".into()),
-        Ty::Obj(_) => ("键值表（key: value）".into(), "a mapping (key: value)".into()),
-        Ty::TextOrObj(_) => ("文字，或带 text 的键值表".into(), "text, or a mapping with text".into()),
+        Ty::List(_) | Ty::TextList => (
+            "列表（每项一行，以“- ”开头）".into(),
+            "a list (one “- ” line per item)".into(),
+        ),
+        Ty::Obj(_) => (
+            "键值表（key: value）".into(),
+            "a mapping (key: value)".into(),
+        ),
+        Ty::TextOrObj(_) => (
+            "文字，或带 text 的键值表".into(),
+            "text, or a mapping with text".into(),
+        ),
     }
 }
 
@@ -120,10 +157,19 @@ impl<'a> Ctx<'a> {
         self.schema_error(
             node.loc,
             Msg::new(
-                format!("“{}”（{}）应为{}，这里写的是{}", field.key, field.zh, want_zh, got_zh),
-                format!("`{}` ({}) must be {}, found {}", field.key, field.en, want_en, got_en),
+                format!(
+                    "“{}”（{}）应为{}，这里写的是{}",
+                    field.key, field.zh, want_zh, got_zh
+                ),
+                format!(
+                    "`{}` ({}) must be {}, found {}",
+                    field.key, field.en, want_en, got_en
+                ),
             ),
-            Msg::new(format!("改成这样：{}", example(field)), format!("write it like: {}", example(field))),
+            Msg::new(
+                format!("改成这样：{}", example(field)),
+                format!("write it like: {}", example(field)),
+            ),
         );
     }
 
@@ -135,7 +181,10 @@ impl<'a> Ctx<'a> {
                 node.loc,
                 Msg::new(
                     format!("{}应为键值表（key: value），这里写的是{}", shape.zh, got_zh),
-                    format!("a {} must be a mapping (key: value), found {}", shape.en, got_en),
+                    format!(
+                        "a {} must be a mapping (key: value), found {}",
+                        shape.en, got_en
+                    ),
                 ),
                 Msg::new(
                     format!("按 key: value 的格式写，可用的键：{}", keys(shape)),
@@ -146,7 +195,10 @@ impl<'a> Ctx<'a> {
         };
         let mut entries = Vec::with_capacity(map.len());
         for (k, v) in map {
-            let key = k.scalar_text(self.src).map(|c| c.into_owned()).unwrap_or_default();
+            let key = k
+                .scalar_text(self.src)
+                .map(|c| c.into_owned())
+                .unwrap_or_default();
             match shape.field(&key) {
                 Some(field) => entries.push((field, k, v)),
                 None => {
@@ -156,7 +208,10 @@ impl<'a> Ctx<'a> {
                             format!("是不是想写“{}”（{}）？", h.key, h.zh),
                             format!("did you mean `{}` ({})?", h.key, h.en),
                         ),
-                        None => (format!("可用的键：{}", keys(shape)), format!("known keys: {}", keys(shape))),
+                        None => (
+                            format!("可用的键：{}", keys(shape)),
+                            format!("known keys: {}", keys(shape)),
+                        ),
                     };
                     self.schema_error(
                         k.loc,
@@ -175,13 +230,22 @@ impl<'a> Ctx<'a> {
                     node.loc,
                     Msg::new(
                         format!("{}缺少必填项“{}”（{}）", shape.zh, field.key, field.zh),
-                        format!("the {} lacks the required key `{}` ({})", shape.en, field.key, field.en),
+                        format!(
+                            "the {} lacks the required key `{}` ({})",
+                            shape.en, field.key, field.en
+                        ),
                     ),
-                    Msg::new(format!("加上一行：{}", example(field)), format!("add: {}", example(field))),
+                    Msg::new(
+                        format!("加上一行：{}", example(field)),
+                        format!("add: {}", example(field)),
+                    ),
                 );
             }
         }
-        Some(Obj { loc: node.loc, entries })
+        Some(Obj {
+            loc: node.loc,
+            entries,
+        })
     }
 
     /// A text value. Null or an empty text is reported when the field is required.
@@ -217,7 +281,10 @@ impl<'a> Ctx<'a> {
                 format!("“{}”（{}）不能为空", field.key, field.zh),
                 format!("`{}` ({}) must not be empty", field.key, field.en),
             ),
-            Msg::new(format!("填上内容：{}", example(field)), format!("fill it in: {}", example(field))),
+            Msg::new(
+                format!("填上内容：{}", example(field)),
+                format!("fill it in: {}", example(field)),
+            ),
         );
     }
 
@@ -259,12 +326,23 @@ impl<'a> Ctx<'a> {
         self.schema_error(
             node.loc,
             Msg::new(
-                format!("“{}”（{}）不能是“{}”，只能是其中之一：{}", field.key, field.zh, value, list),
-                format!("`{}` cannot be `{}`; use one of: {}", field.key, value, allowed.join(", ")),
+                format!(
+                    "“{}”（{}）不能是“{}”，只能是其中之一：{}",
+                    field.key, field.zh, value, list
+                ),
+                format!(
+                    "`{}` cannot be `{}`; use one of: {}",
+                    field.key,
+                    value,
+                    allowed.join(", ")
+                ),
             ),
             match hint {
                 Some(h) => Msg::new(format!("是不是想写“{h}”？"), format!("did you mean `{h}`?")),
-                None => Msg::new(format!("改成其中之一：{list}"), format!("use one of: {}", allowed.join(", "))),
+                None => Msg::new(
+                    format!("改成其中之一：{list}"),
+                    format!("use one of: {}", allowed.join(", ")),
+                ),
             },
         );
         None
@@ -282,7 +360,16 @@ impl<'a> Ctx<'a> {
 
     pub fn size(&mut self, node: &Node, field: &Field) -> Option<[u32; 2]> {
         if let Value::Seq(items) = &node.value
-            && let [Node { value: Value::Int(w), .. }, Node { value: Value::Int(h), .. }] = items.as_slice()
+            && let [
+                Node {
+                    value: Value::Int(w),
+                    ..
+                },
+                Node {
+                    value: Value::Int(h),
+                    ..
+                },
+            ] = items.as_slice()
             && (1..=100_000).contains(w)
             && (1..=100_000).contains(h)
         {
@@ -354,7 +441,12 @@ impl<'a> Ctx<'a> {
                         "check the name and its case, and put the file at this place under content/".to_owned(),
                     ),
                 };
-                self.report(Rule::InputFile, node.loc, Msg::new(zh, en), Msg::new(fix_zh, fix_en));
+                self.report(
+                    Rule::InputFile,
+                    node.loc,
+                    Msg::new(zh, en),
+                    Msg::new(fix_zh, fix_en),
+                );
                 None
             }
         }
@@ -362,12 +454,19 @@ impl<'a> Ctx<'a> {
 }
 
 fn keys(shape: &Shape) -> String {
-    shape.fields.iter().map(|f| f.key).collect::<Vec<_>>().join("、")
+    shape
+        .fields
+        .iter()
+        .map(|f| f.key)
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 fn is_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
     let num = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
     if !(num(y, 4) && num(m, 2) && num(d, 2)) {
         return false;
@@ -382,7 +481,11 @@ mod tests {
 
     #[test]
     fn suggests_the_nearest_key() {
-        let keys = [("gate", &[][..]), ("gate_walls", &["墙体"][..]), ("header", &["门头"][..])];
+        let keys = [
+            ("gate", &[][..]),
+            ("gate_walls", &["墙体"][..]),
+            ("header", &["门头"][..]),
+        ];
         assert_eq!(suggest("gate_wall", keys), Some("gate_walls"));
         assert_eq!(suggest("门头", keys), Some("header"));
         assert_eq!(suggest("zzzzzz", keys), None);

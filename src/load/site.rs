@@ -17,7 +17,9 @@ pub fn read(ctx: &mut Ctx, doc: &Node) -> Option<Site> {
     };
     if let Some((field, node)) = top.field("supervision") {
         for item in ctx.list(node, field) {
-            let Some(o) = ctx.object(item, &shape::CHANNEL) else { continue };
+            let Some(o) = ctx.object(item, &shape::CHANNEL) else {
+                continue;
+            };
             site.supervision.push(Channel {
                 level: string(ctx, &o, "level").unwrap_or_default(),
                 name: string(ctx, &o, "name"),

@@ -1,6 +1,6 @@
 //! `qingpai check --format json` (SPEC §5; schema in `check-report.schema.json`).
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::check::Report;
 use crate::diag::Lang;

@@ -34,10 +34,21 @@ impl Style {
     }
 }
 
-pub fn render(report: &Report, sources: &HashMap<String, String>, lang: Lang, style: Style) -> String {
+pub fn render(
+    report: &Report,
+    sources: &HashMap<String, String>,
+    lang: Lang,
+    style: Style,
+) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        render_finding(&mut out, f, sources.get(&f.file).map(String::as_str), lang, style);
+        render_finding(
+            &mut out,
+            f,
+            sources.get(&f.file).map(String::as_str),
+            lang,
+            style,
+        );
         out.push('\n');
     }
     out.push_str(&summary_line(report, lang));
@@ -59,7 +70,10 @@ pub fn summary_line(report: &Report, lang: Lang) -> String {
                 s.warnings
             );
             if input > 0 {
-                let _ = write!(line, "\n其中 {input} 处是清单文件本身的问题（input.*），请先改正这些。");
+                let _ = write!(
+                    line,
+                    "\n其中 {input} 处是清单文件本身的问题（input.*），请先改正这些。"
+                );
             }
             line
         }
@@ -73,14 +87,23 @@ pub fn summary_line(report: &Report, lang: Lang) -> String {
                 s.warnings
             );
             if input > 0 {
-                let _ = write!(line, "\n{input} of them are problems with the files themselves (input.*): fix these first.");
+                let _ = write!(
+                    line,
+                    "\n{input} of them are problems with the files themselves (input.*): fix these first."
+                );
             }
             line
         }
     }
 }
 
-pub fn render_finding(out: &mut String, f: &Finding, source: Option<&str>, lang: Lang, style: Style) {
+pub fn render_finding(
+    out: &mut String,
+    f: &Finding,
+    source: Option<&str>,
+    lang: Lang,
+    style: Style,
+) {
     let (sev, code) = match f.severity() {
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
@@ -109,7 +132,11 @@ pub fn render_finding(out: &mut String, f: &Finding, source: Option<&str>, lang:
         let shown = line.replace('\t', "    ");
         let (lead, marked) = underline(line, f.loc.column.max(1) as usize, f.loc.len as usize);
         let _ = writeln!(out, "{pad} {bar}");
-        let _ = writeln!(out, "{} {bar} {shown}", style.paint("1;34", &line_no.to_string()));
+        let _ = writeln!(
+            out,
+            "{} {bar} {shown}",
+            style.paint("1;34", &line_no.to_string())
+        );
         let _ = writeln!(
             out,
             "{pad} {bar} {}{}",

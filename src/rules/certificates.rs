@@ -10,13 +10,16 @@ use crate::standard::Standard;
 pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
     for cert in &c.certificates {
         if let Some(item) = std.abolished_cert(&cert.name.norm) {
-            let instead = match (&item.instead, &item.handler) {
-                (Some(i), Some(h)) => format!("群众可以：{i}（{h}）"),
-                (Some(i), None) => format!("群众可以：{i}"),
-                (None, Some(h)) => format!("群众可到{h}办理"),
-                (None, None) => String::new(),
-            };
-            let note = std.instead_note.as_deref().map(|n| format!("{n}")).unwrap_or_default();
+            let mut route = String::new();
+            if let Some(h) = &item.handler {
+                route.push_str(&format!("办理单位：{h}。"));
+            }
+            if let Some(i) = &item.instead {
+                route.push_str(i);
+            }
+            if let Some(note) = &std.instead_note {
+                route.push_str(&format!("（{note}）"));
+            }
             out.push(
                 Rule::CertAbolished,
                 cert.loc,
@@ -31,7 +34,7 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                     ),
                 ),
                 Msg::new(
-                    format!("停止出具，从清单中删去。{instead}{}", if note.is_empty() { String::new() } else { format!("。{note}") }),
+                    format!("停止出具，从清单中删去。{route}"),
                     format!("stop issuing it and remove it from the inventory; residents go to: {}", item.handler.as_deref().unwrap_or("the competent authority")),
                 ),
             );

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::diag::{Msg, Rule};
 use crate::model::{Community, Kind, Orientation};
-use crate::rules::{kind_word, Findings};
+use crate::rules::{Findings, kind_word};
 use crate::standard::{Role, Standard};
 use crate::text::ends_with_any;
 
@@ -27,18 +27,27 @@ pub fn classify<'s>(norm: &str, std: &'s Standard) -> Option<RoleMatch<'s>> {
         let rests: Vec<&str> = if role.prefixes.is_empty() {
             vec![norm]
         } else {
-            role.prefixes.iter().filter_map(|p| norm.strip_prefix(p.as_str())).collect()
+            role.prefixes
+                .iter()
+                .filter_map(|p| norm.strip_prefix(p.as_str()))
+                .collect()
         };
         for rest in rests {
             for suffix in &role.suffixes {
-                let Some(place) = rest.strip_suffix(suffix.as_str()) else { continue };
+                let Some(place) = rest.strip_suffix(suffix.as_str()) else {
+                    continue;
+                };
                 if ends_with_any(place, &std.place_endings).is_some() {
                     return Some(RoleMatch {
                         role,
                         place: place.to_owned(),
                     });
                 }
-                if let Some(shared) = std.place_endings.iter().find(|e| suffix.starts_with(e.as_str())) {
+                if let Some(shared) = std
+                    .place_endings
+                    .iter()
+                    .find(|e| suffix.starts_with(e.as_str()))
+                {
                     return Some(RoleMatch {
                         role,
                         place: format!("{place}{shared}"),
@@ -96,8 +105,14 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                 Rule::GateDuplicate,
                 p.loc,
                 Msg::new(
-                    format!("“{}”是第二块{}牌子：每种竖牌只挂一块", p.text.raw, m.role.name),
-                    format!("“{}” is a second plaque of the role {}: one of each", p.text.raw, m.role.id),
+                    format!(
+                        "“{}”是第二块{}牌子：每种竖牌只挂一块",
+                        p.text.raw, m.role.name
+                    ),
+                    format!(
+                        "“{}” is a second plaque of the role {}: one of each",
+                        p.text.raw, m.role.id
+                    ),
                 ),
                 Msg::new(
                     format!("摘除这一块，保留第 {line} 行的“{text}”"),
@@ -123,7 +138,11 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                     format!("“{}” names “{}”, not “{}”", p.text.raw, m.place, c.name.raw),
                 ),
                 Msg::new(
-                    format!("核对名称；按本{}全称重新制作，如“{proposed}”", kind_word(c)),
+                    format!(
+                        "核对名称；按本{}全称重新制作，如“{proposed}”{}",
+                        kind_word(c),
+                        note(m.role)
+                    ),
                     format!("check the name; remake it with the full name, e.g. “{proposed}”"),
                 ),
             );
@@ -141,12 +160,19 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                     format!("no plaque of the role {} ({}) beside the gate", role.id, role.name),
                 ),
                 Msg::new(
-                    format!("按标准制作竖牌“{proposed}”（{w}×{h} 毫米），挂在大门一侧，并记入 gate"),
+                    format!("按标准制作竖牌“{proposed}”（{w}×{h} 毫米），挂在大门一侧，并记入 gate{}", note(role)),
                     format!("make the vertical plaque “{proposed}” ({w} × {h} mm), hang it beside the gate and list it under gate"),
                 ),
             );
         }
     }
+}
+
+fn note(role: &Role) -> String {
+    role.note
+        .as_deref()
+        .map(|n| format!("。{n}"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -160,10 +186,22 @@ mod tests {
 
     #[test]
     fn party_shapes() {
-        assert_eq!(role_of("中共红旗社区委员会"), Some(("party".into(), "红旗社区".into())));
-        assert_eq!(role_of("中国共产党红旗社区委员会"), Some(("party".into(), "红旗社区".into())));
-        assert_eq!(role_of("中共红旗社区总支部委员会"), Some(("party".into(), "红旗社区".into())));
-        assert_eq!(role_of("中共红旗社区支部委员会"), Some(("party".into(), "红旗社区".into())));
+        assert_eq!(
+            role_of("中共红旗社区委员会"),
+            Some(("party".into(), "红旗社区".into()))
+        );
+        assert_eq!(
+            role_of("中国共产党红旗社区委员会"),
+            Some(("party".into(), "红旗社区".into()))
+        );
+        assert_eq!(
+            role_of("中共红旗社区总支部委员会"),
+            Some(("party".into(), "红旗社区".into()))
+        );
+        assert_eq!(
+            role_of("中共红旗社区支部委员会"),
+            Some(("party".into(), "红旗社区".into()))
+        );
         assert_eq!(
             role_of("中国共产党城关镇红旗村支部委员会"),
             Some(("party".into(), "城关镇红旗村".into()))
@@ -173,9 +211,18 @@ mod tests {
 
     #[test]
     fn committee_shapes() {
-        assert_eq!(role_of("红旗社区居民委员会"), Some(("committee".into(), "红旗社区".into())));
-        assert_eq!(role_of("红旗村村民委员会"), Some(("committee".into(), "红旗村".into())));
-        assert_eq!(role_of("红旗村民委员会"), Some(("committee".into(), "红旗村".into())));
+        assert_eq!(
+            role_of("红旗社区居民委员会"),
+            Some(("committee".into(), "红旗社区".into()))
+        );
+        assert_eq!(
+            role_of("红旗村村民委员会"),
+            Some(("committee".into(), "红旗村".into()))
+        );
+        assert_eq!(
+            role_of("红旗村民委员会"),
+            Some(("committee".into(), "红旗村".into()))
+        );
         assert_eq!(
             role_of("宝鸡市金台区东风路街道红旗社区居民委员会"),
             Some(("committee".into(), "宝鸡市金台区东风路街道红旗社区".into()))
@@ -186,8 +233,14 @@ mod tests {
 
     #[test]
     fn station_shapes() {
-        assert_eq!(role_of("红旗社区服务站"), Some(("station".into(), "红旗社区".into())));
-        assert_eq!(role_of("红旗社区便民服务站"), Some(("station".into(), "红旗社区".into())));
+        assert_eq!(
+            role_of("红旗社区服务站"),
+            Some(("station".into(), "红旗社区".into()))
+        );
+        assert_eq!(
+            role_of("红旗社区便民服务站"),
+            Some(("station".into(), "红旗社区".into()))
+        );
         assert_eq!(role_of("红旗社区退役军人服务站"), None);
         assert_eq!(role_of("红旗社区志愿服务站"), None);
         assert_eq!(role_of("红旗社区网格工作站"), None);
@@ -196,6 +249,9 @@ mod tests {
 
     #[test]
     fn spaces_and_full_width_do_not_matter() {
-        assert_eq!(role_of("中共 红旗社区 委员会"), Some(("party".into(), "红旗社区".into())));
+        assert_eq!(
+            role_of("中共 红旗社区 委员会"),
+            Some(("party".into(), "红旗社区".into()))
+        );
     }
 }

@@ -32,20 +32,40 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                 .find(|i| i.allow_place_prefix && p.text.norm.ends_with(i.norm.as_str()));
             let fix = match near {
                 Some(i) => Msg::new(
-                    format!("名称不是本村(社区)：改为“{}”或“{}”", i.text, i.proposed_for(&c.name.raw)),
-                    format!("the place is not this community: use “{}” or “{}”", i.text, i.proposed_for(&c.name.raw)),
+                    format!(
+                        "名称不是本村(社区)：改为“{}”或“{}”",
+                        i.text,
+                        i.proposed_for(&c.name.raw)
+                    ),
+                    format!(
+                        "the place is not this community: use “{}” or “{}”",
+                        i.text,
+                        i.proposed_for(&c.name.raw)
+                    ),
                 ),
                 None => Msg::new(
                     format!("摘除；门头只保留{}", std.identifier_names()),
-                    format!("take it down; the header keeps only {}", std.identifier_names()),
+                    format!(
+                        "take it down; the header keeps only {}",
+                        std.identifier_names()
+                    ),
                 ),
             };
             out.push(
                 Rule::HeaderUnlisted,
                 p.loc,
                 Msg::new(
-                    format!("门头不得悬挂“{}”：只许挂{}这 {} 个标识", p.text.raw, std.identifier_names(), std.identifiers.len()),
-                    format!("“{}” may not hang on the door header: only {}", p.text.raw, std.identifier_names()),
+                    format!(
+                        "门头不得悬挂“{}”：只许挂{}这 {} 个标识",
+                        p.text.raw,
+                        std.identifier_names(),
+                        std.identifiers.len()
+                    ),
+                    format!(
+                        "“{}” may not hang on the door header: only {}",
+                        p.text.raw,
+                        std.identifier_names()
+                    ),
                 ),
                 fix,
             );
@@ -94,7 +114,8 @@ mod tests {
     #[test]
     fn identifiers() {
         let std = Standard::builtin();
-        let id = |t: &str| identify(&crate::text::normalize(t), "红旗社区", &std).map(|i| i.id.clone());
+        let id =
+            |t: &str| identify(&crate::text::normalize(t), "红旗社区", &std).map(|i| i.id.clone());
         assert_eq!(id("中国社区").as_deref(), Some("zhongguo-shequ"));
         assert_eq!(id("中 国 社 区").as_deref(), Some("zhongguo-shequ"));
         assert_eq!(id("党群服务中心").as_deref(), Some("dangqun"));

@@ -34,7 +34,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                 r.loc,
                 Msg::new(
                     format!("墙上已有同名制度“{}”（第 {line} 行）", r.title.raw),
-                    format!("a rule titled “{}” is already on the wall (line {line})", r.title.raw),
+                    format!(
+                        "a rule titled “{}” is already on the wall (line {line})",
+                        r.title.raw
+                    ),
                 ),
                 Msg::new("撤下重复的一份", "take the repeated one down"),
             ),

@@ -12,7 +12,8 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
     let mut first_guide: Option<&crate::model::Board> = None;
     for b in &c.gate_walls {
         if !b.is_guide() {
-            let looks_like_guide = b.text.norm.contains("引导") || b.text.norm == crate::text::normalize(guide_name);
+            let looks_like_guide =
+                b.text.norm.contains("引导") || b.text.norm == crate::text::normalize(guide_name);
             out.push(
                 Rule::WallsUnlisted,
                 b.loc,
@@ -40,18 +41,36 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                 Rule::WallsDuplicateGuide,
                 b.loc,
                 Msg::new(
-                    format!("“{}”是第二块引导牌：只挂一块统一的“{guide_name}”", b.text.raw),
-                    format!("“{}” is a second guide board: one unified board only", b.text.raw),
+                    format!(
+                        "“{}”是第二块引导牌：只挂一块统一的“{guide_name}”",
+                        b.text.raw
+                    ),
+                    format!(
+                        "“{}” is a second guide board: one unified board only",
+                        b.text.raw
+                    ),
                 ),
                 Msg::new(
-                    format!("把房间合并到第 {} 行的“{}”上，摘除这一块", first.loc.line, first.text.raw),
-                    format!("merge its rooms into “{}” (line {}) and take this one down", first.text.raw, first.loc.line),
+                    format!(
+                        "把房间合并到第 {} 行的“{}”上，摘除这一块",
+                        first.loc.line, first.text.raw
+                    ),
+                    format!(
+                        "merge its rooms into “{}” (line {}) and take this one down",
+                        first.text.raw, first.loc.line
+                    ),
                 ),
             ),
         }
         for room in b.rooms.iter().flatten() {
             if std.room(&room.name.norm).is_none() {
-                let list = std.guide.rooms.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("、");
+                let list = std
+                    .guide
+                    .rooms
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、");
                 out.push(
                     Rule::GuideUnknownRoom,
                     room.loc,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::diag::{Finding, Loc, Msg};
 use crate::load::node::{self, Node, Value};
 use crate::load::reader::{Ctx, Obj};
-use crate::load::shape::{also, f, req, Field, Shape, Ty};
+use crate::load::shape::{Field, Shape, Ty, also, f, req};
 use crate::text::normalize;
 
 /// The built-in standard, as the user can print and copy it.
@@ -37,6 +37,8 @@ pub struct Role {
     /// The text to propose when the plaque is missing: `{name}` is the community's name.
     pub proposed: String,
     pub proposed_village: Option<String>,
+    /// A word for the sign maker, added to the fix of the role's findings.
+    pub note: Option<String>,
     pub sign: SignSpec,
 }
 
@@ -153,7 +155,11 @@ impl Standard {
         let doc = node::parse(DEFAULT_YAML).expect("the built-in standard is valid YAML");
         let mut ctx = Ctx::new("<built-in>", DEFAULT_YAML, std::path::Path::new("."));
         let std = from_node(&mut ctx, &doc);
-        debug_assert!(ctx.findings.is_empty(), "built-in standard: {:?}", ctx.findings);
+        debug_assert!(
+            ctx.findings.is_empty(),
+            "built-in standard: {:?}",
+            ctx.findings
+        );
         std.expect("the built-in standard is complete")
     }
 
@@ -166,11 +172,15 @@ impl Standard {
     }
 
     pub fn room(&self, norm_name: &str) -> Option<&RoomSpec> {
-        self.room_index.get(norm_name).map(|&i| &self.guide.rooms[i])
+        self.room_index
+            .get(norm_name)
+            .map(|&i| &self.guide.rooms[i])
     }
 
     pub fn abolished_cert(&self, norm_name: &str) -> Option<&AbolishedCert> {
-        self.abolished_index.get(norm_name).map(|&i| &self.abolished[i])
+        self.abolished_index
+            .get(norm_name)
+            .map(|&i| &self.abolished[i])
     }
 
     pub fn retained_cert(&self, norm_name: &str) -> Option<&RetainedCert> {
@@ -184,7 +194,11 @@ impl Standard {
 
     /// Role names joined for messages: `村(社区)党组织、村(居)民委员会、社区服务站`.
     pub fn role_names(&self) -> String {
-        self.roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("、")
+        self.roles
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
     }
 
     pub fn identifier_names(&self) -> String {
@@ -204,12 +218,15 @@ impl Standard {
             .map(|list| index_names(list.iter().map(|c| (&c.name, &c.also))))
             .unwrap_or_default();
         for role in &mut self.roles {
-            role.suffixes.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+            role.suffixes
+                .sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
         }
     }
 }
 
-fn index_names<'a>(items: impl Iterator<Item = (&'a String, &'a Vec<String>)>) -> HashMap<String, usize> {
+fn index_names<'a>(
+    items: impl Iterator<Item = (&'a String, &'a Vec<String>)>,
+) -> HashMap<String, usize> {
     let mut map = HashMap::new();
     for (i, (name, also)) in items.enumerate() {
         for n in std::iter::once(name).chain(also) {
@@ -226,7 +243,8 @@ pub fn load(file: &str, src: &str, content_dir: &std::path::Path) -> (Standard, 
     let user = match node::parse(src) {
         Ok(doc) => doc,
         Err(e) => {
-            ctx.findings.push(crate::load::syntax_finding(file, None, &e));
+            ctx.findings
+                .push(crate::load::syntax_finding(file, None, &e));
             return (Standard::builtin(), ctx.findings);
         }
     };
@@ -288,19 +306,32 @@ fn from_node(ctx: &mut Ctx, doc: &Node) -> Option<Standard> {
         retained_index: HashMap::new(),
     };
     if let Some((field, n)) = top.field("place_endings") {
-        s.place_endings = ctx.text_list(n, field).iter().map(|e| normalize(e)).collect();
+        s.place_endings = ctx
+            .text_list(n, field)
+            .iter()
+            .map(|e| normalize(e))
+            .collect();
     }
     if let Some(gate) = section(ctx, &top, "gate", &GATE) {
         s.gate_summary = opt_string(ctx, &gate, "summary").unwrap_or_default();
         for item in items(ctx, &gate, "roles") {
-            let Some(o) = ctx.object(item, &ROLE) else { continue };
+            let Some(o) = ctx.object(item, &ROLE) else {
+                continue;
+            };
             s.roles.push(Role {
                 id: req_string(ctx, &o, "id").unwrap_or_default(),
                 name: req_string(ctx, &o, "name").unwrap_or_default(),
-                prefixes: texts(ctx, &o, "prefixes").iter().map(|p| normalize(p)).collect(),
-                suffixes: texts(ctx, &o, "suffixes").iter().map(|p| normalize(p)).collect(),
+                prefixes: texts(ctx, &o, "prefixes")
+                    .iter()
+                    .map(|p| normalize(p))
+                    .collect(),
+                suffixes: texts(ctx, &o, "suffixes")
+                    .iter()
+                    .map(|p| normalize(p))
+                    .collect(),
                 proposed: req_string(ctx, &o, "proposed").unwrap_or_default(),
                 proposed_village: opt_string(ctx, &o, "proposed_village"),
+                note: opt_string(ctx, &o, "note"),
                 sign: sign(ctx, &o),
             });
         }
@@ -308,7 +339,9 @@ fn from_node(ctx: &mut Ctx, doc: &Node) -> Option<Standard> {
     if let Some(header) = section(ctx, &top, "header", &HEADER) {
         s.header_summary = opt_string(ctx, &header, "summary").unwrap_or_default();
         for item in items(ctx, &header, "identifiers") {
-            let Some(o) = ctx.object(item, &IDENTIFIER) else { continue };
+            let Some(o) = ctx.object(item, &IDENTIFIER) else {
+                continue;
+            };
             let text = req_string(ctx, &o, "text").unwrap_or_default();
             s.identifiers.push(Identifier {
                 id: req_string(ctx, &o, "id").unwrap_or_default(),
@@ -326,7 +359,9 @@ fn from_node(ctx: &mut Ctx, doc: &Node) -> Option<Standard> {
         s.guide.rooms_note = opt_string(ctx, &guide, "rooms_note");
         s.guide.sign = sign(ctx, &guide);
         for item in items(ctx, &guide, "rooms") {
-            let Some(o) = ctx.object(item, &ROOM_SPEC) else { continue };
+            let Some(o) = ctx.object(item, &ROOM_SPEC) else {
+                continue;
+            };
             s.guide.rooms.push(RoomSpec {
                 name: req_string(ctx, &o, "name").unwrap_or_default(),
                 also: texts(ctx, &o, "also"),
@@ -340,7 +375,9 @@ fn from_node(ctx: &mut Ctx, doc: &Node) -> Option<Standard> {
     if let Some(rules) = section(ctx, &top, "wall_rules", &WALL_RULES_STD) {
         s.wall_rules_summary = opt_string(ctx, &rules, "summary").unwrap_or_default();
         for item in items(ctx, &rules, "categories") {
-            let Some(o) = ctx.object(item, &CATEGORY) else { continue };
+            let Some(o) = ctx.object(item, &CATEGORY) else {
+                continue;
+            };
             s.categories.push(Category {
                 id: req_string(ctx, &o, "id").unwrap_or_default(),
                 name: req_string(ctx, &o, "name").unwrap_or_default(),
@@ -351,7 +388,9 @@ fn from_node(ctx: &mut Ctx, doc: &Node) -> Option<Standard> {
     if let Some(awards) = section(ctx, &top, "awards", &AWARDS_STD) {
         s.awards_summary = opt_string(ctx, &awards, "summary").unwrap_or_default();
         for item in items(ctx, &awards, "displays") {
-            let Some(o) = ctx.object(item, &DISPLAY) else { continue };
+            let Some(o) = ctx.object(item, &DISPLAY) else {
+                continue;
+            };
             s.displays.push(AwardDisplay {
                 id: req_string(ctx, &o, "id").unwrap_or_default(),
                 name: req_string(ctx, &o, "name").unwrap_or_default(),
@@ -364,7 +403,9 @@ fn from_node(ctx: &mut Ctx, doc: &Node) -> Option<Standard> {
         s.abolished_list = opt_string(ctx, &certs, "abolished_list").unwrap_or_default();
         s.instead_note = opt_string(ctx, &certs, "instead_note");
         for (i, item) in items(ctx, &certs, "abolished").iter().enumerate() {
-            let Some(o) = ctx.object(item, &ABOLISHED) else { continue };
+            let Some(o) = ctx.object(item, &ABOLISHED) else {
+                continue;
+            };
             s.abolished.push(AbolishedCert {
                 number: i + 1,
                 name: req_string(ctx, &o, "name").unwrap_or_default(),
@@ -373,18 +414,20 @@ fn from_node(ctx: &mut Ctx, doc: &Node) -> Option<Standard> {
                 handler: opt_string(ctx, &o, "handler"),
             });
         }
-        if certs.get("retained").is_some() {
-            let mut list = Vec::new();
-            for item in items(ctx, &certs, "retained") {
-                let Some(o) = ctx.object(item, &RETAINED) else { continue };
-                list.push(RetainedCert {
-                    name: req_string(ctx, &o, "name").unwrap_or_default(),
-                    also: texts(ctx, &o, "also"),
-                    basis: opt_string(ctx, &o, "basis"),
-                });
-            }
-            s.retained = Some(list);
+    }
+    if let Some((field, node)) = top.field("retained_certificates") {
+        let mut list = Vec::new();
+        for item in ctx.list(node, field) {
+            let Some(o) = ctx.object(item, &RETAINED) else {
+                continue;
+            };
+            list.push(RetainedCert {
+                name: req_string(ctx, &o, "name").unwrap_or_default(),
+                also: texts(ctx, &o, "also"),
+                basis: opt_string(ctx, &o, "basis"),
+            });
         }
+        s.retained = Some(list);
     }
     check_ids(ctx, &s, top.loc);
     s.index();
@@ -411,7 +454,10 @@ fn check_ids(ctx: &mut Ctx, s: &Standard, loc: Loc) {
         ctx.schema_error(
             loc,
             Msg::new(format!("标准文件有误：{p}"), format!("standard: {p}")),
-            Msg::new("对照 `qingpai standard` 打印的内置标准补上这一部分", "compare with `qingpai standard` and fill it in"),
+            Msg::new(
+                "对照 `qingpai standard` 打印的内置标准补上这一部分",
+                "compare with `qingpai standard` and fill it in",
+            ),
         );
     }
 }
@@ -472,9 +518,24 @@ fn opt_bool(ctx: &mut Ctx, o: &Obj, key: &str) -> Option<bool> {
 // The shape of standard.yaml, checked like every other file.
 
 // Consts, not statics: each use is a fresh copy in its shape's table.
-const TEXT_COLOR: Field = f("text_color", Ty::Text, "文字颜色，如 #C8102E", "text colour");
-const BACKGROUND: Field = f("background", Ty::Text, "底色，如 #FFFFFF", "background colour");
-const SIZE_MM: Field = f("size_mm", Ty::Size, "尺寸 [宽, 高]，单位毫米", "[width, height] in mm");
+const TEXT_COLOR: Field = f(
+    "text_color",
+    Ty::Text,
+    "文字颜色，如 #C8102E",
+    "text colour",
+);
+const BACKGROUND: Field = f(
+    "background",
+    Ty::Text,
+    "底色，如 #FFFFFF",
+    "background colour",
+);
+const SIZE_MM: Field = f(
+    "size_mm",
+    Ty::Size,
+    "尺寸 [宽, 高]，单位毫米",
+    "[width, height] in mm",
+);
 const MATERIAL: Field = f("material", Ty::Text, "材质", "material");
 
 static ROLE: Shape = Shape {
@@ -485,8 +546,24 @@ static ROLE: Shape = Shape {
         req("name", Ty::Text, "名称", "name"),
         f("prefixes", Ty::TextList, "前缀，如 中共", "prefixes"),
         req("suffixes", Ty::TextList, "后缀，如 委员会", "suffixes"),
-        req("proposed", Ty::Text, "建议写法，{name} 为村(社区)名", "proposed text; {name} is the community"),
-        f("proposed_village", Ty::Text, "村的建议写法", "proposed text for a village"),
+        req(
+            "proposed",
+            Ty::Text,
+            "建议写法，{name} 为村(社区)名",
+            "proposed text; {name} is the community",
+        ),
+        f(
+            "proposed_village",
+            Ty::Text,
+            "村的建议写法",
+            "proposed text for a village",
+        ),
+        f(
+            "note",
+            Ty::Text,
+            "给制作者的说明",
+            "a note for the sign maker",
+        ),
         TEXT_COLOR,
         BACKGROUND,
         SIZE_MM,
@@ -497,7 +574,10 @@ static ROLE: Shape = Shape {
 static GATE: Shape = Shape {
     zh: "大门两侧（gate）",
     en: "gate section",
-    fields: &[f("summary", Ty::Text, "说明", "summary"), req("roles", Ty::List(&Ty::Obj(&ROLE)), "三块竖牌", "the roles")],
+    fields: &[
+        f("summary", Ty::Text, "说明", "summary"),
+        req("roles", Ty::List(&Ty::Obj(&ROLE)), "三块竖牌", "the roles"),
+    ],
 };
 
 static IDENTIFIER: Shape = Shape {
@@ -506,7 +586,12 @@ static IDENTIFIER: Shape = Shape {
     fields: &[
         req("id", Ty::Text, "编号", "id"),
         req("text", Ty::Text, "文字", "text"),
-        f("allow_place_prefix", Ty::Bool, "可否在前面加村(社区)名", "may be preceded by the place name"),
+        f(
+            "allow_place_prefix",
+            Ty::Bool,
+            "可否在前面加村(社区)名",
+            "may be preceded by the place name",
+        ),
         f("proposed", Ty::Text, "建议写法", "proposed text"),
         TEXT_COLOR,
         BACKGROUND,
@@ -520,14 +605,25 @@ static HEADER: Shape = Shape {
     en: "header section",
     fields: &[
         f("summary", Ty::Text, "说明", "summary"),
-        req("identifiers", Ty::List(&Ty::Obj(&IDENTIFIER)), "标识", "identifiers"),
+        req(
+            "identifiers",
+            Ty::List(&Ty::Obj(&IDENTIFIER)),
+            "标识",
+            "identifiers",
+        ),
     ],
 };
 
 static ROOM_SPEC: Shape = Shape {
     zh: "引导牌房间",
     en: "room",
-    fields: &[req("name", Ty::Text, "名称", "name"), also(f("also", Ty::TextList, "其他叫法", "other names"), &["aliases"])],
+    fields: &[
+        req("name", Ty::Text, "名称", "name"),
+        also(
+            f("also", Ty::TextList, "其他叫法", "other names"),
+            &["aliases"],
+        ),
+    ],
 };
 
 static GUIDE: Shape = Shape {
@@ -536,8 +632,18 @@ static GUIDE: Shape = Shape {
     fields: &[
         req("name", Ty::Text, "名称", "name"),
         f("summary", Ty::Text, "说明", "summary"),
-        f("rooms_note", Ty::Text, "房间清单的说明", "a note on the room list"),
-        req("rooms", Ty::List(&Ty::Obj(&ROOM_SPEC)), "房间清单", "the rooms"),
+        f(
+            "rooms_note",
+            Ty::Text,
+            "房间清单的说明",
+            "a note on the room list",
+        ),
+        req(
+            "rooms",
+            Ty::List(&Ty::Obj(&ROOM_SPEC)),
+            "房间清单",
+            "the rooms",
+        ),
         TEXT_COLOR,
         BACKGROUND,
         SIZE_MM,
@@ -548,7 +654,10 @@ static GUIDE: Shape = Shape {
 static INDOOR_STD: Shape = Shape {
     zh: "室内牌子（indoor）",
     en: "indoor section",
-    fields: &[f("summary", Ty::Text, "说明", "summary"), f("approver", Ty::Text, "审批机关", "who approves")],
+    fields: &[
+        f("summary", Ty::Text, "说明", "summary"),
+        f("approver", Ty::Text, "审批机关", "who approves"),
+    ],
 };
 
 static CATEGORY: Shape = Shape {
@@ -566,7 +675,12 @@ static WALL_RULES_STD: Shape = Shape {
     en: "wall rules section",
     fields: &[
         f("summary", Ty::Text, "说明", "summary"),
-        req("categories", Ty::List(&Ty::Obj(&CATEGORY)), "类别", "categories"),
+        req(
+            "categories",
+            Ty::List(&Ty::Obj(&CATEGORY)),
+            "类别",
+            "categories",
+        ),
     ],
 };
 
@@ -585,7 +699,12 @@ static AWARDS_STD: Shape = Shape {
     en: "awards section",
     fields: &[
         f("summary", Ty::Text, "说明", "summary"),
-        req("displays", Ty::List(&Ty::Obj(&DISPLAY)), "展示方式", "displays"),
+        req(
+            "displays",
+            Ty::List(&Ty::Obj(&DISPLAY)),
+            "展示方式",
+            "displays",
+        ),
     ],
 };
 
@@ -595,7 +714,12 @@ static ABOLISHED: Shape = Shape {
     fields: &[
         req("name", Ty::Text, "名称", "name"),
         f("also", Ty::TextList, "其他叫法", "other names"),
-        f("instead", Ty::Text, "群众改到哪里办", "where residents go instead"),
+        f(
+            "instead",
+            Ty::Text,
+            "群众改到哪里办",
+            "where residents go instead",
+        ),
         f("handler", Ty::Text, "办理单位", "who handles it"),
     ],
 };
@@ -616,9 +740,18 @@ static CERTS_STD: Shape = Shape {
     fields: &[
         f("summary", Ty::Text, "说明", "summary"),
         f("abolished_list", Ty::Text, "清单名称", "the list's name"),
-        f("instead_note", Ty::Text, "办理途径的说明", "a note on the routes"),
-        f("abolished", Ty::List(&Ty::Obj(&ABOLISHED)), "不应出具的证明", "abolished certificates"),
-        f("retained", Ty::List(&Ty::Obj(&RETAINED)), "保留清单", "the retained list"),
+        f(
+            "instead_note",
+            Ty::Text,
+            "办理途径的说明",
+            "a note on the routes",
+        ),
+        f(
+            "abolished",
+            Ty::List(&Ty::Obj(&ABOLISHED)),
+            "不应出具的证明",
+            "abolished certificates",
+        ),
     ],
 };
 
@@ -630,14 +763,35 @@ static STANDARD: Shape = Shape {
         req("version", Ty::Text, "版本", "version"),
         f("issuer", Ty::Text, "发布单位", "issuer"),
         f("source", Ty::Text, "出处", "source"),
-        req("place_endings", Ty::TextList, "地名的结尾，如 社区、村", "place-name endings"),
+        req(
+            "place_endings",
+            Ty::TextList,
+            "地名的结尾，如 社区、村",
+            "place-name endings",
+        ),
         req("gate", Ty::Obj(&GATE), "大门两侧", "gate"),
         req("header", Ty::Obj(&HEADER), "门头", "header"),
         req("guide_board", Ty::Obj(&GUIDE), "引导牌", "guide board"),
         f("indoor", Ty::Obj(&INDOOR_STD), "室内牌子", "indoor"),
-        req("wall_rules", Ty::Obj(&WALL_RULES_STD), "上墙制度", "wall rules"),
+        req(
+            "wall_rules",
+            Ty::Obj(&WALL_RULES_STD),
+            "上墙制度",
+            "wall rules",
+        ),
         req("awards", Ty::Obj(&AWARDS_STD), "奖状奖牌", "awards"),
-        req("certificates", Ty::Obj(&CERTS_STD), "证明事项", "certificates"),
+        req(
+            "certificates",
+            Ty::Obj(&CERTS_STD),
+            "证明事项",
+            "certificates",
+        ),
+        f(
+            "retained_certificates",
+            Ty::List(&Ty::Obj(&RETAINED)),
+            "本地公布的保留证明事项清单",
+            "the published list of retained certificates",
+        ),
     ],
 };
 
@@ -657,7 +811,10 @@ mod tests {
         assert_eq!(s.abolished.len(), 20);
         assert_eq!(s.categories.iter().filter(|c| !c.on_wall).count(), 4);
         assert!(s.retained.is_none());
-        assert_eq!(s.abolished_cert("户籍证明").unwrap().name, "居民身份信息证明");
+        assert_eq!(
+            s.abolished_cert("户籍证明").unwrap().name,
+            "居民身份信息证明"
+        );
     }
 
     #[test]
@@ -672,7 +829,15 @@ mod tests {
 
     #[test]
     fn unknown_keys_in_the_standard_are_reported() {
-        let (_, findings) = load("standard.yaml", "gate:\n  rolez: []\n", std::path::Path::new("."));
-        assert!(findings.iter().any(|f| f.rule == Rule::InputSchema && f.loc.line == 2));
+        let (_, findings) = load(
+            "standard.yaml",
+            "gate:\n  rolez: []\n",
+            std::path::Path::new("."),
+        );
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.rule == Rule::InputSchema && f.loc.line == 2)
+        );
     }
 }

@@ -1,0 +1,213 @@
+//! The benchmark: generate a county of thousands of communities and time the
+//! real release binary on it.
+//!
+//!     cargo bench --bench county                      # 10,000 communities
+//!     cargo bench --bench county -- --communities 2000 --runs 3 --keep /tmp/county
+//!
+//! It prints wall time (min and median over the runs) and the peak memory of
+//! each command. Nothing here is asserted: the figures go into the README.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const TOWNS: &[&str] = &[
+    "城关镇",
+    "东城街道",
+    "西城街道",
+    "南关街道",
+    "北塔街道",
+    "红柳湾乡",
+    "杨和镇",
+    "望远镇",
+    "李俊镇",
+    "通贵乡",
+    "掌政镇",
+    "大新镇",
+    "胜利乡",
+    "洪广镇",
+    "金贵镇",
+    "立岗镇",
+    "常信乡",
+    "习岗镇",
+    "姚伏镇",
+    "崇岗镇",
+];
+const SYLLABLES: &[&str] = &[
+    "红", "旗", "幸", "福", "金", "星", "朝", "阳", "康", "宁", "东", "方", "南", "关", "沙", "窝",
+    "雁", "湖", "杨", "和", "望", "远", "马", "家", "庄", "李", "新", "华", "文", "明", "丰", "收",
+    "团", "结", "光", "明",
+];
+
+/// A small deterministic generator, so every run benchmarks the same county.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+fn community(rng: &mut Lcg, i: usize) -> (String, String) {
+    let town = TOWNS[i % TOWNS.len()];
+    let village = rng.chance(40);
+    let stem: String = (0..2).map(|_| rng.pick(SYLLABLES)).collect();
+    let name = format!("{stem}{}{}", i, if village { "村" } else { "社区" });
+    let kind = if village { "village" } else { "community" };
+    let mut y = format!(
+        "# yaml-language-server: $schema=../../community.schema.json\nid: c{i}\nname: {name}\nkind: {kind}\ntown: {town}\naddress: {town}{stem}路{i}号\nsurveyed_on: 2024-09-12\n\ngate:\n"
+    );
+    y.push_str(&format!(
+        "  - text: 中共{name}委员会\n    size_mm: [400, 2400]\n"
+    ));
+    y.push_str(&format!(
+        "  - text: {name}{}\n    size_mm: [400, 2400]\n",
+        if village {
+            "村民委员会"
+        } else {
+            "居民委员会"
+        }
+    ));
+    if !rng.chance(10) {
+        y.push_str(&format!("  - {name}服务站\n"));
+    }
+    if rng.chance(30) {
+        y.push_str(&format!("  - {name}退役军人服务站\n"));
+    }
+    y.push_str("header:\n  - 中国社区\n");
+    y.push_str(&format!("  - {name}党群服务中心\n"));
+    if rng.chance(15) {
+        y.push_str(&format!("  - {name}综治中心\n"));
+    }
+    y.push_str("gate_walls:\n  - text: 一室八中心引导牌\n    rooms:\n");
+    for room in [
+        "党组织书记办公室",
+        "便民服务中心",
+        "党员活动中心",
+        "综治中心",
+        "日间照料中心",
+    ] {
+        y.push_str(&format!(
+            "      - {{name: {room}, floor: 1, direction: left}}\n"
+        ));
+    }
+    if rng.chance(20) {
+        y.push_str("  - 文明创建宣传栏\n");
+    }
+    y.push_str("indoor:\n  - text: 人民调解室\n    approval: 市社治组〔2024〕12号\n");
+    if rng.chance(25) {
+        y.push_str("  - text: 妇女之家\n    location: 二楼\n");
+    }
+    y.push_str("wall_rules:\n  - {title: 图书室借阅须知, category: notice}\n");
+    y.push_str(&format!(
+        "  - title: 工作职责\n    category: duties\n    on_wall: {}\n    body: |\n      一、宣传贯彻法律法规。\n      二、办理公共事务和公益事业。\n",
+        rng.chance(30)
+    ));
+    y.push_str(&format!(
+        "awards:\n  - title: 文明社区\n    issuer: 市精神文明建设指导委员会\n    year: 2021\n    display: {}\n",
+        if rng.chance(30) { "wall" } else { "thumbnail" }
+    ));
+    y.push_str("certificates:\n  - name: 居住证明\n    purpose: 子女入学\n");
+    if rng.chance(20) {
+        y.push_str("  - name: 亲属关系证明\n");
+    }
+    (format!("communities/{town}/c{i}.yaml"), y)
+}
+
+pub fn generate(dir: &Path, n: usize) -> u64 {
+    let mut rng = Lcg(20_201_015);
+    std::fs::create_dir_all(dir.join("communities")).unwrap();
+    std::fs::write(
+        dir.join("site.yaml"),
+        "title: 基准测试县公示\nregion: 基准测试县\nsupervision:\n  - {level: 县, phone: \"0951-0000000\", email: a@example.gov.cn}\n",
+    )
+    .unwrap();
+    let mut bytes = 0;
+    for i in 0..n {
+        let (rel, text) = community(&mut rng, i);
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        bytes += text.len() as u64;
+        std::fs::write(path, text).unwrap();
+    }
+    bytes
+}
+
+/// Peak resident memory of the largest child so far, in MiB.
+fn children_peak_rss_mib() -> f64 {
+    // SAFETY: getrusage only writes into the struct we hand it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+fn time(bin: &Path, args: &[&str], content: &Path, runs: usize) -> (Duration, Duration, i32) {
+    let mut times = Vec::new();
+    let mut code = 0;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let out = Command::new(bin)
+            .args(args)
+            .arg("--content")
+            .arg(content)
+            .output()
+            .unwrap();
+        times.push(start.elapsed());
+        code = out.status.code().unwrap_or(-1);
+    }
+    times.sort();
+    (times[0], times[times.len() / 2], code)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let n: usize = value("--communities")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let runs: usize = value("--runs").and_then(|v| v.parse().ok()).unwrap_or(5);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = value("--keep").map_or_else(|| tmp.path().to_owned(), std::path::PathBuf::from);
+    let bin = Path::new(env!("CARGO_BIN_EXE_qingpai"));
+
+    let start = Instant::now();
+    let bytes = generate(&dir, n);
+    println!(
+        "generated {n} communities, {:.1} MB of YAML, in {:.2?} ({})",
+        bytes as f64 / 1e6,
+        start.elapsed(),
+        dir.display()
+    );
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+
+    let (min, median, code) = time(bin, &["check", "--format", "json"], &dir, runs);
+    println!(
+        "check --format json: min {:.3}s, median {:.3}s over {runs} runs (exit {code}); peak memory {:.0} MiB",
+        min.as_secs_f64(),
+        median.as_secs_f64(),
+        children_peak_rss_mib()
+    );
+    let (min, median, _) = time(bin, &["check"], &dir, runs);
+    println!(
+        "check (text):        min {:.3}s, median {:.3}s",
+        min.as_secs_f64(),
+        median.as_secs_f64()
+    );
+}
