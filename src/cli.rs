@@ -29,6 +29,24 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// 检查并生成公示网站（写入 output/） / validate, then write the whole site
+    Build {
+        /// 输出文件夹 / the output folder
+        #[arg(long, default_value = "output", value_name = "DIR")]
+        output: PathBuf,
+        /// 有错误级别的问题时以状态 1 退出（用于自动检查） / exit 1 on any error-severity finding
+        #[arg(long)]
+        strict: bool,
+        /// 网站发布的地址，如 https://example.gov.cn/qingpai/ / the URL the site is served from
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// 不生成 PDF / skip the PDFs
+        #[arg(long)]
+        no_pdf: bool,
+        /// 不生成大门示意图的 PNG 预览 / skip the PNG previews
+        #[arg(long)]
+        no_previews: bool,
+    },
     /// 只检查，一次报告所有问题 / validate only, report every problem in one run
     Check {
         /// 输出格式 / output format

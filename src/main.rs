@@ -10,6 +10,23 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
     let code = match cli.command {
+        Command::Build {
+            output,
+            strict,
+            base_url,
+            no_pdf,
+            no_previews,
+        } => commands::build::run(
+            &cli.content,
+            &commands::build::Args {
+                output,
+                strict,
+                base_url,
+                pdf: !no_pdf,
+                previews: !no_previews,
+            },
+            lang,
+        ),
         Command::Check { format } => commands::check::run(&cli.content, format, lang),
         Command::New { target, name, kind } => {
             match commands::new::run(&cli.content, &target, &name, kind) {

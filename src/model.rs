@@ -191,7 +191,7 @@ pub struct Community {
     pub complete: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Channel {
     pub level: String,
     pub name: Option<String>,

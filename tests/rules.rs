@@ -343,3 +343,23 @@ fn findings_are_sorted_by_file_then_line() {
     assert_eq!(keys, sorted);
     assert_eq!(keys[0].0, "communities/a/alpha.yaml");
 }
+
+#[test]
+fn text_missing_glyph() {
+    // 𠀀 (U+20000) is outside GBK and the shipped font; 堃 is rare but inside.
+    let f = codes_of(&[
+        ("name", "name: 堃园社区\n"),
+        (
+            "gate",
+            "gate:\n  - 中共堃园社区委员会\n  - 堃园社区居民委员会\n  - 堃园社区服务站\n  - 𠀀园退役军人服务站\n",
+        ),
+        ("header", "header:\n  - 中国社区\n  - 党群服务中心\n"),
+    ]);
+    assert_eq!(
+        f,
+        vec![
+            ("gate.unlisted".to_owned(), 9),
+            ("text.missing-glyph".to_owned(), 9)
+        ]
+    );
+}

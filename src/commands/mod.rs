@@ -1,5 +1,6 @@
 //! The commands of SPEC §1, one file each.
 
+pub mod build;
 pub mod check;
 pub mod new;
 pub mod schema;

@@ -6,6 +6,7 @@
 pub mod awards;
 pub mod certificates;
 pub mod gate;
+pub mod glyphs;
 pub mod header;
 pub mod indoor;
 pub mod wall_rules;
@@ -55,6 +56,7 @@ pub fn check(community: &Community, std: &Standard) -> Vec<Finding> {
     wall_rules::check(community, std, &mut out);
     awards::check(community, std, &mut out);
     certificates::check(community, std, &mut out);
+    glyphs::check(community, &mut out);
     out.list
 }
 

@@ -39,6 +39,8 @@ pub struct Role {
     pub proposed_village: Option<String>,
     /// A word for the sign maker, added to the fix of the role's findings.
     pub note: Option<String>,
+    /// Which side of the door it hangs on, facing the gate: `left` or `right`.
+    pub side: String,
     pub sign: SignSpec,
 }
 
@@ -332,6 +334,10 @@ fn from_node(ctx: &mut Ctx, doc: &Node) -> Option<Standard> {
                 proposed: req_string(ctx, &o, "proposed").unwrap_or_default(),
                 proposed_village: opt_string(ctx, &o, "proposed_village"),
                 note: opt_string(ctx, &o, "note"),
+                side: o
+                    .field("side")
+                    .and_then(|(f, n)| ctx.word(n, f, &["left", "right"]))
+                    .unwrap_or_else(|| "left".to_owned()),
                 sign: sign(ctx, &o),
             });
         }
@@ -563,6 +569,12 @@ static ROLE: Shape = Shape {
             Ty::Text,
             "给制作者的说明",
             "a note for the sign maker",
+        ),
+        f(
+            "side",
+            Ty::Enum(&["left", "right"]),
+            "面向大门时挂在门的哪一侧",
+            "which side of the door, facing the gate",
         ),
         TEXT_COLOR,
         BACKGROUND,

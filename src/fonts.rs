@@ -1,0 +1,293 @@
+//! The sign fonts: Noto Sans CJK SC, Regular and Bold, subset to GBK, shipped
+//! in `themes/default/fonts/` and embedded in the binary, so a sign is drawn
+//! the same on every machine.
+//!
+//! Text on signs is turned into outlines here (no `<text>` reaches an SVG, a
+//! PNG or a PDF), which is also where a character the font lacks is caught:
+//! usvg would drop it silently.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::{Arc, LazyLock, RwLock};
+
+use ttf_parser::{Face, GlyphId, OutlineBuilder};
+
+pub static REGULAR_OTF: &[u8] =
+    include_bytes!("../themes/default/fonts/NotoSansSC-Regular-GBK.otf");
+pub static BOLD_OTF: &[u8] = include_bytes!("../themes/default/fonts/NotoSansSC-Bold-GBK.otf");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+/// One glyph's outline in font units (y up), and its advance.
+struct Glyph {
+    path: String,
+    advance: f32,
+}
+
+pub struct Font {
+    face: Face<'static>,
+    units_per_em: f32,
+    glyphs: RwLock<HashMap<char, Option<Arc<Glyph>>>>,
+}
+
+impl Font {
+    fn new(data: &'static [u8]) -> Font {
+        let face = Face::parse(data, 0).expect("the embedded font parses");
+        let units_per_em = f32::from(face.units_per_em());
+        Font {
+            face,
+            units_per_em,
+            glyphs: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub fn has(&self, c: char) -> bool {
+        c.is_whitespace() || self.face.glyph_index(c).is_some()
+    }
+
+    fn glyph(&self, c: char) -> Option<Arc<Glyph>> {
+        if let Some(g) = self.glyphs.read().expect("glyph cache").get(&c) {
+            return g.clone();
+        }
+        let g = self
+            .face
+            .glyph_index(c)
+            .map(|id| Arc::new(self.outline(id)));
+        self.glyphs
+            .write()
+            .expect("glyph cache")
+            .insert(c, g.clone());
+        g
+    }
+
+    fn outline(&self, id: GlyphId) -> Glyph {
+        let mut b = PathBuilder(String::new());
+        self.face.outline_glyph(id, &mut b);
+        let advance = f32::from(
+            self.face
+                .glyph_hor_advance(id)
+                .unwrap_or(self.face.units_per_em()),
+        );
+        Glyph { path: b.0, advance }
+    }
+
+    /// Width of `text` at `size` (user units).
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        let scale = size / self.units_per_em;
+        text.chars()
+            .map(|c| self.glyph(c).map_or(self.units_per_em, |g| g.advance) * scale)
+            .sum()
+    }
+}
+
+struct PathBuilder(String);
+
+impl OutlineBuilder for PathBuilder {
+    fn move_to(&mut self, x: f32, y: f32) {
+        let _ = write!(self.0, "M{x} {y}");
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        let _ = write!(self.0, "L{x} {y}");
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let _ = write!(self.0, "Q{x1} {y1} {x} {y}");
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let _ = write!(self.0, "C{x1} {y1} {x2} {y2} {x} {y}");
+    }
+    fn close(&mut self) {
+        self.0.push('Z');
+    }
+}
+
+pub struct Fonts {
+    pub regular: Font,
+    pub bold: Font,
+}
+
+/// The fonts, parsed once.
+pub static FONTS: LazyLock<Fonts> = LazyLock::new(|| Fonts {
+    regular: Font::new(REGULAR_OTF),
+    bold: Font::new(BOLD_OTF),
+});
+
+impl Fonts {
+    pub fn get(&self, weight: Weight) -> &Font {
+        match weight {
+            Weight::Regular => &self.regular,
+            Weight::Bold => &self.bold,
+        }
+    }
+
+    /// The characters of `text` the sign font cannot draw.
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        let mut out: Vec<char> = text.chars().filter(|&c| !self.bold.has(c)).collect();
+        out.dedup();
+        out
+    }
+}
+
+/// Where a line of text is anchored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// The em box of CJK glyphs sits from 0.88 em above the baseline to 0.12 em
+/// below it; its centre is 0.38 em above the baseline.
+const EM_CENTRE: f32 = 0.38;
+
+fn fmt(v: f32) -> String {
+    let r = (v * 100.0).round() / 100.0;
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        format!("{r}")
+    }
+}
+
+/// A glyph the font lacks is drawn as a visible crossed box, never left out.
+fn missing_box(out: &mut String, x: f32, baseline: f32, size: f32) {
+    let top = baseline - size * 0.88;
+    let (x0, y0, w) = (fmt(x + size * 0.1), fmt(top + size * 0.1), fmt(size * 0.8));
+    let _ = write!(
+        out,
+        r##"<g fill="none" stroke="#d00" stroke-width="{sw}"><rect x="{x0}" y="{y0}" width="{w}" height="{w}"/><path d="M{x0} {y0}l{w} {w}M{x1} {y0}l-{w} {w}"/></g>"##,
+        sw = fmt(size * 0.05),
+        x1 = fmt(x + size * 0.9),
+    );
+}
+
+fn glyph_at(out: &mut String, font: &Font, c: char, x: f32, baseline: f32, size: f32) -> f32 {
+    let scale = size / font.units_per_em;
+    match font.glyph(c) {
+        Some(g) => {
+            if !g.path.is_empty() {
+                let _ = write!(
+                    out,
+                    r#"<path transform="translate({} {}) scale({} -{})" d="{}"/>"#,
+                    fmt(x),
+                    fmt(baseline),
+                    scale,
+                    scale,
+                    g.path
+                );
+            }
+            g.advance * scale
+        }
+        None => {
+            missing_box(out, x, baseline, size);
+            size
+        }
+    }
+}
+
+/// One line of text as outlines, in a `<g>` filled with `fill`.
+pub fn line(
+    text: &str,
+    x: f32,
+    baseline: f32,
+    size: f32,
+    anchor: Anchor,
+    weight: Weight,
+    fill: &str,
+) -> String {
+    let font = FONTS.get(weight);
+    let width = font.width(text, size);
+    let mut cx = match anchor {
+        Anchor::Start => x,
+        Anchor::Middle => x - width / 2.0,
+        Anchor::End => x - width,
+    };
+    let mut out = format!(r#"<g fill="{}">"#, escape_attr(fill));
+    for c in text.chars() {
+        cx += glyph_at(&mut out, font, c, cx, baseline, size);
+    }
+    out.push_str("</g>");
+    out
+}
+
+/// Text set vertically, one character per line, centred on `cx` and spread
+/// evenly from `top` to `bottom`.
+pub fn vertical(
+    text: &str,
+    cx: f32,
+    top: f32,
+    bottom: f32,
+    size: f32,
+    weight: Weight,
+    fill: &str,
+) -> String {
+    let font = FONTS.get(weight);
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = chars.len().max(1) as f32;
+    let cell = (bottom - top) / n;
+    let mut out = format!(r#"<g fill="{}">"#, escape_attr(fill));
+    for (i, &c) in chars.iter().enumerate() {
+        let centre = top + cell * (i as f32 + 0.5);
+        let adv = font.glyph(c).map_or(font.units_per_em, |g| g.advance) * size / font.units_per_em;
+        glyph_at(
+            &mut out,
+            font,
+            c,
+            cx - adv / 2.0,
+            centre + size * EM_CENTRE,
+            size,
+        );
+    }
+    out.push_str("</g>");
+    out
+}
+
+/// Text for an SVG or HTML attribute value.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_characters_are_covered_and_others_are_not() {
+        assert!(FONTS.missing("中共红旗社区委员会堃").is_empty());
+        assert_eq!(FONTS.missing("红旗𠀀社区"), vec!['𠀀']);
+    }
+
+    #[test]
+    fn outlines_not_text() {
+        let svg = line(
+            "中国社区",
+            0.0,
+            100.0,
+            50.0,
+            Anchor::Middle,
+            Weight::Bold,
+            "#c00",
+        );
+        assert!(svg.contains("<path") && !svg.contains("<text"));
+        assert!((FONTS.bold.width("中国社区", 50.0) - 200.0).abs() < 1.0);
+        let missing = line("𠀀", 0.0, 100.0, 50.0, Anchor::Start, Weight::Bold, "#000");
+        assert!(
+            missing.contains("<rect"),
+            "a missing glyph is drawn as a box"
+        );
+    }
+}

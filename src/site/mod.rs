@@ -1,0 +1,434 @@
+//! `qingpai build`: the static site of SPEC §6.
+//!
+//! The build loads and checks the content, and stops there when a file cannot
+//! be read (`input.*`): the previous output is left exactly as it was. Otherwise
+//! it renders every page into a fresh folder beside the output and swaps it in
+//! only when everything succeeded.
+
+pub mod draw;
+pub mod pages;
+pub mod search;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::check::Report;
+use crate::load::Content;
+use crate::model::Channel;
+use crate::plan;
+
+pub struct Options {
+    pub output: PathBuf,
+    pub base_url: Option<String>,
+    /// PNG previews of each gate (for `og:image` and the overview).
+    pub previews: bool,
+}
+
+pub struct Built {
+    pub report: Report,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content could not be read: nothing was written.
+    Input,
+    /// Something else stopped the build; (zh, en).
+    Other { zh: String, en: String },
+}
+
+impl BuildError {
+    fn other(zh: impl Into<String>, en: impl Into<String>) -> BuildError {
+        BuildError::Other {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// A marker in every output folder qingpai writes, so a build never replaces a
+/// folder it did not make.
+pub const MARKER: &str = ".qingpai-output";
+
+/// Writes files under one folder, counting them.
+pub struct Writer {
+    root: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Writer {
+    pub fn new(root: PathBuf) -> Writer {
+        Writer {
+            root,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> BuildError {
+    BuildError::other(
+        format!("写不了 {}：{e}", path.display()),
+        format!("cannot write {}: {e}", path.display()),
+    )
+}
+
+fn render_error(template: &str, e: &tera::Error) -> BuildError {
+    BuildError::other(
+        format!("模板 {template} 出错：{e}"),
+        format!("the template {template} failed: {e}"),
+    )
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    region: &'a str,
+    description: Option<&'a str>,
+    supervision: &'a [Channel],
+    standard_name: &'a str,
+    standard_version: &'a str,
+    built_on: String,
+    base_url: String,
+}
+
+/// The path prefix from a page back to the site root: `communities/x/index.html` -> `../../`.
+pub fn root_of(page: &str) -> String {
+    "../".repeat(page.matches('/').count())
+}
+
+/// Check the output folder is safe to replace.
+fn check_output(output: &Path, content_dir: &Path) -> Result<(), BuildError> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let out = abs(output);
+    let content = abs(content_dir);
+    let cwd = std::env::current_dir().map(|p| abs(&p)).unwrap_or_default();
+    if content.starts_with(&out) || out == cwd || out.parent().is_none() {
+        return Err(BuildError::other(
+            format!(
+                "不能把网站写到 {}：这会替换内容文件夹或当前文件夹，请用 --output 指定单独的文件夹",
+                output.display()
+            ),
+            format!(
+                "refusing to write the site to {}: it holds the content or the current folder",
+                output.display()
+            ),
+        ));
+    }
+    if output.is_file() {
+        return Err(BuildError::other(
+            format!("{} 是一个文件，不是文件夹", output.display()),
+            format!("{} is a file, not a folder", output.display()),
+        ));
+    }
+    let non_empty = std::fs::read_dir(output)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
+    if non_empty && !output.join(MARKER).exists() {
+        return Err(BuildError::other(
+            format!(
+                "{} 里已有别的文件，不是 qingpai 生成的；为免误删，请换一个 --output 文件夹或先清空它",
+                output.display()
+            ),
+            format!(
+                "{} holds files qingpai did not write; choose another --output or empty it",
+                output.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn build(
+    content: &Content,
+    report: Report,
+    opts: &Options,
+) -> Result<Built, (BuildError, Report)> {
+    let start = Instant::now();
+    if report.has_input_errors() || content.site.is_none() {
+        return Err((BuildError::Input, report));
+    }
+    if let Err(e) = check_output(&opts.output, &content.dir) {
+        return Err((e, report));
+    }
+    let site_root = content
+        .dir
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let site = content.site.as_ref().expect("checked above");
+    let theme = match theme::load(&site_root, site.theme.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err((
+                BuildError::other(format!("{}：{}", e.file, e.zh), e.to_string()),
+                report,
+            ));
+        }
+    };
+
+    let out_name = opts
+        .output
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let parent = match opts.output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let fresh = parent.join(format!(".{out_name}.building-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&fresh);
+    let writer = Writer::new(fresh.clone());
+    let result = render_site(content, &report, &theme, opts, &writer);
+    let pages = match result {
+        Ok(pages) => pages,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Err((e, report));
+        }
+    };
+    if let Err(e) = swap(&fresh, &opts.output, &parent, &out_name) {
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err((e, report));
+    }
+    Ok(Built {
+        report,
+        pages,
+        files: writer.files.load(Ordering::Relaxed),
+        bytes: writer.bytes.load(Ordering::Relaxed),
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Put the fresh folder in place of the output, keeping the old one until the
+/// new one is there.
+fn swap(fresh: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), BuildError> {
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let had_output = output.exists();
+    if had_output {
+        std::fs::rename(output, &old).map_err(|e| io_error(output, &e))?;
+    }
+    if let Err(e) = std::fs::rename(fresh, output) {
+        if had_output {
+            let _ = std::fs::rename(&old, output);
+        }
+        return Err(io_error(output, &e));
+    }
+    if had_output {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+fn base_context(content: &Content, page: &str, base_url: &str) -> Context {
+    let site = content.site.as_ref().expect("a site to build");
+    let mut ctx = Context::new();
+    ctx.insert(
+        "site",
+        &SiteView {
+            title: &site.title,
+            region: &site.region,
+            description: site.description.as_deref(),
+            supervision: &site.supervision,
+            standard_name: &content.standard.name,
+            standard_version: &content.standard.version,
+            built_on: crate::commands::new::today(),
+            base_url: base_url.to_owned(),
+        },
+    );
+    // The 404 page is served for any path, so it links from the site's base URL.
+    let root = if page == "404.html" {
+        base_url.to_owned()
+    } else {
+        root_of(page)
+    };
+    ctx.insert("root", &root);
+    ctx.insert("page", page);
+    ctx.insert(
+        "canonical",
+        &format!("{base_url}{}", page.trim_end_matches("index.html")),
+    );
+    ctx
+}
+
+fn render_site(
+    content: &Content,
+    report: &Report,
+    theme: &theme::Theme,
+    opts: &Options,
+    w: &Writer,
+) -> Result<usize, BuildError> {
+    let site = content.site.as_ref().expect("a site to build");
+    let mut base_url = opts
+        .base_url
+        .clone()
+        .or_else(|| site.base_url.clone())
+        .unwrap_or_else(|| "/".into());
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    let render = |template: &str, ctx: &Context| {
+        theme
+            .tera
+            .render(template, ctx)
+            .map_err(|e| render_error(template, &e))
+    };
+    let by_file = pages::by_file(report);
+    let none = Vec::new();
+
+    // Communities, in parallel: drawing, preview, page.
+    let summaries: Vec<pages::Summary> = content
+        .communities
+        .par_iter()
+        .map(|c| -> Result<pages::Summary, BuildError> {
+            let findings = by_file.get(c.file.as_str()).unwrap_or(&none);
+            let dir = format!("communities/{}", c.id);
+            let mut downloads = Vec::new();
+            let (plan, gate_svg) = if c.complete {
+                let plan = plan::gate_plan(c, &content.standard);
+                let svg =
+                    draw::gate(theme, &plan).map_err(|e| render_error("signs/gate.svg", &e))?;
+                w.write(&format!("{dir}/gate.svg"), svg.as_bytes())?;
+                downloads.push(pages::Download {
+                    label: "大门立面示意图（SVG，可缩放）".into(),
+                    href: "gate.svg".into(),
+                    kind: "svg",
+                });
+                if opts.previews {
+                    let png = draw::png(&svg, 960).map_err(|e| {
+                        BuildError::other(
+                            format!("{dir}/gate.png 生成失败：{e}"),
+                            format!("{dir}/gate.png: {e}"),
+                        )
+                    })?;
+                    w.write(&format!("{dir}/gate.png"), &png)?;
+                    downloads.push(pages::Download {
+                        label: "大门立面示意图（PNG 图片）".into(),
+                        href: "gate.png".into(),
+                        kind: "png",
+                    });
+                }
+                (Some(plan), svg)
+            } else {
+                (None, String::new())
+            };
+            let has_preview = opts.previews && plan.is_some();
+            let page = pages::community_page(
+                c,
+                &content.standard,
+                findings,
+                plan.as_ref(),
+                gate_svg,
+                downloads,
+                has_preview,
+            );
+            let path = format!("{dir}/index.html");
+            let mut ctx = base_context(content, &path, &base_url);
+            ctx.insert("p", &page);
+            w.write(&path, render("community.html", &ctx)?.as_bytes())?;
+            Ok(page.c)
+        })
+        .collect::<Result<_, _>>()?;
+
+    let towns = pages::towns(&summaries);
+    let county = pages::county_work(&summaries);
+    let mut count = summaries.len();
+    for t in &towns {
+        let mut ctx = base_context(content, &t.path, &base_url);
+        ctx.insert("town", t);
+        w.write(&t.path, render("town.html", &ctx)?.as_bytes())?;
+        count += 1;
+    }
+    let totals = Totals {
+        communities: summaries.len(),
+        compliant: summaries.iter().filter(|s| s.status.is_compliant()).count(),
+        noncompliant: summaries
+            .iter()
+            .filter(|s| s.status == plan::Status::Noncompliant)
+            .count(),
+        invalid: summaries
+            .iter()
+            .filter(|s| s.status == plan::Status::Invalid)
+            .count(),
+        errors: report.summary.errors,
+        warnings: report.summary.warnings,
+    };
+    let mut ctx = base_context(content, "index.html", &base_url);
+    ctx.insert("towns", &towns);
+    ctx.insert("totals", &totals);
+    ctx.insert("work", &county);
+    w.write("index.html", render("index.html", &ctx)?.as_bytes())?;
+
+    let mut ctx = base_context(content, "standard/index.html", &base_url);
+    ctx.insert("s", &pages::standard_view(&content.standard));
+    w.write(
+        "standard/index.html",
+        render("standard.html", &ctx)?.as_bytes(),
+    )?;
+
+    let ctx = base_context(content, "supervision/index.html", &base_url);
+    w.write(
+        "supervision/index.html",
+        render("supervision.html", &ctx)?.as_bytes(),
+    )?;
+
+    let ctx = base_context(content, "404.html", &base_url);
+    w.write("404.html", render("404.html", &ctx)?.as_bytes())?;
+    count += 4;
+
+    let mut urls = vec![String::new(), "standard/".into(), "supervision/".into()];
+    urls.extend(
+        towns
+            .iter()
+            .map(|t| pages::encode_path(&format!("towns/{}/", t.slug))),
+    );
+    urls.extend(summaries.iter().map(|s| format!("communities/{}/", s.id)));
+    let mut ctx = Context::new();
+    ctx.insert("base_url", &base_url);
+    ctx.insert("urls", &urls);
+    w.write("sitemap.xml", render("sitemap.xml", &ctx)?.as_bytes())?;
+    w.write("robots.txt", render("robots.txt", &ctx)?.as_bytes())?;
+
+    w.write(
+        "assets/search-index.js",
+        search::index(content, &summaries).as_bytes(),
+    )?;
+    for (name, bytes) in &theme.statics {
+        w.write(&format!("assets/{name}"), bytes)?;
+    }
+    w.write(
+        MARKER,
+        b"qingpai build output; this folder is replaced on every build\n",
+    )?;
+    Ok(count)
+}
+
+#[derive(Serialize)]
+struct Totals {
+    communities: usize,
+    compliant: usize,
+    noncompliant: usize,
+    invalid: usize,
+    errors: usize,
+    warnings: usize,
+}
