@@ -142,30 +142,51 @@ pub fn generate(dir: &Path, n: usize) -> u64 {
     bytes
 }
 
-/// Peak resident memory of the largest child so far, in MiB.
-fn children_peak_rss_mib() -> f64 {
-    // SAFETY: getrusage only writes into the struct we hand it.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    usage.ru_maxrss as f64 / 1024.0
-}
-
-fn time(bin: &Path, args: &[&str], content: &Path, runs: usize) -> (Duration, Duration, i32) {
+/// Run `bin args --content content` `runs` times: (min, median) wall time,
+/// the largest peak memory of a run in MiB, and the last exit status.
+fn time(bin: &Path, args: &[&str], content: &Path, runs: usize) -> (Duration, Duration, f64, i32) {
     let mut times = Vec::new();
+    let mut peak = 0.0f64;
     let mut code = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        let out = Command::new(bin)
+        let child = Command::new(bin)
             .args(args)
             .arg("--content")
             .arg(content)
-            .output()
+            .stdout(std::process::Stdio::null())
+            .spawn()
             .unwrap();
+        let mut status = 0;
+        // SAFETY: wait4 writes the child's status and resource usage into our locals.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
         times.push(start.elapsed());
-        code = out.status.code().unwrap_or(-1);
+        peak = peak.max(usage.ru_maxrss as f64 / 1024.0);
+        code = if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        };
     }
     times.sort();
-    (times[0], times[times.len() / 2], code)
+    (times[0], times[times.len() / 2], peak, code)
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                total += e.metadata().map_or(0, |m| m.len());
+            }
+        }
+    }
+    total
 }
 
 fn main() {
@@ -197,17 +218,28 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
 
-    let (min, median, code) = time(bin, &["check", "--format", "json"], &dir, runs);
+    let (min, median, peak, code) = time(bin, &["check", "--format", "json"], &dir, runs);
     println!(
-        "check --format json: min {:.3}s, median {:.3}s over {runs} runs (exit {code}); peak memory {:.0} MiB",
+        "check --format json: min {:.3}s, median {:.3}s over {runs} runs (exit {code}); peak memory {peak:.0} MiB",
         min.as_secs_f64(),
         median.as_secs_f64(),
-        children_peak_rss_mib()
     );
-    let (min, median, _) = time(bin, &["check"], &dir, runs);
-    println!(
-        "check (text):        min {:.3}s, median {:.3}s",
-        min.as_secs_f64(),
-        median.as_secs_f64()
-    );
+
+    let out = tmp.path().join("bench-output");
+    let out_s = out.to_str().unwrap();
+    let build_runs = runs.min(3);
+    for (label, extra) in [
+        ("build --no-pdf --no-previews", &["--no-previews"][..]),
+        ("build --no-pdf", &[][..]),
+    ] {
+        let mut args = vec!["build", "--no-pdf", "--output", out_s];
+        args.extend_from_slice(extra);
+        let (min, median, peak, code) = time(bin, &args, &dir, build_runs);
+        println!(
+            "{label}: min {:.2}s, median {:.2}s over {build_runs} runs (exit {code}); {:.0} MB written; peak memory {peak:.0} MiB",
+            min.as_secs_f64(),
+            median.as_secs_f64(),
+            dir_bytes(&out) as f64 / 1e6,
+        );
+    }
 }

@@ -2,7 +2,8 @@
 //! in `themes/default/fonts/` and embedded in the binary, so a sign is drawn
 //! the same on every machine.
 //!
-//! Text on signs is turned into outlines here (no `<text>` reaches an SVG, a
+//! Text on signs is turned into outlines here (each glyph defined once per
+//! SVG and placed with `<use>`) (no `<text>` reaches an SVG, a
 //! PNG or a PDF), which is also where a character the font lacks is caught:
 //! usvg would drop it silently.
 
@@ -164,19 +165,29 @@ fn missing_box(out: &mut String, x: f32, baseline: f32, size: f32) {
     );
 }
 
-fn glyph_at(out: &mut String, font: &Font, c: char, x: f32, baseline: f32, size: f32) -> f32 {
+/// The id of a glyph's definition: `q-b-7EA2` (weight, code point).
+fn glyph_id(weight: Weight, c: char) -> String {
+    let w = match weight {
+        Weight::Regular => 'r',
+        Weight::Bold => 'b',
+    };
+    format!("q-{w}-{:X}", c as u32)
+}
+
+/// Place one glyph: a `<use>` of its definition (see [`with_glyph_defs`]).
+fn glyph_at(out: &mut String, weight: Weight, c: char, x: f32, baseline: f32, size: f32) -> f32 {
+    let font = FONTS.get(weight);
     let scale = size / font.units_per_em;
     match font.glyph(c) {
         Some(g) => {
             if !g.path.is_empty() {
                 let _ = write!(
                     out,
-                    r#"<path transform="translate({} {}) scale({} -{})" d="{}"/>"#,
+                    r##"<use href="#{}" transform="translate({} {}) scale({})"/>"##,
+                    glyph_id(weight, c),
                     fmt(x),
                     fmt(baseline),
-                    scale,
-                    scale,
-                    g.path
+                    scale
                 );
             }
             g.advance * scale
@@ -185,6 +196,55 @@ fn glyph_at(out: &mut String, font: &Font, c: char, x: f32, baseline: f32, size:
             missing_box(out, x, baseline, size);
             size
         }
+    }
+}
+
+/// Add a `<defs>` with every glyph an SVG uses, right after its root element,
+/// so each glyph's outline is written once however often it appears.
+/// Definitions are flipped to SVG's y-down once, here.
+pub fn with_glyph_defs(svg: &str) -> String {
+    let mut used: Vec<(Weight, char)> = Vec::new();
+    let mut rest = svg;
+    while let Some(at) = rest.find("href=\"#q-") {
+        // `href="#q-b-7EA2"`: weight, then code point.
+        rest = &rest[at + 7..];
+        let end = rest.find('"').unwrap_or(0);
+        let id = &rest[..end];
+        let weight = if id.starts_with("q-r-") {
+            Weight::Regular
+        } else {
+            Weight::Bold
+        };
+        if let Some(c) = id
+            .get(4..)
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32)
+            && !used.contains(&(weight, c))
+        {
+            used.push((weight, c));
+        }
+    }
+    if used.is_empty() {
+        return svg.to_owned();
+    }
+    let mut defs = String::from("<defs>");
+    for (weight, c) in used {
+        if let Some(g) = FONTS.get(weight).glyph(c) {
+            let _ = write!(
+                defs,
+                r#"<path id="{}" transform="scale(1 -1)" d="{}"/>"#,
+                glyph_id(weight, c),
+                g.path
+            );
+        }
+    }
+    defs.push_str("</defs>");
+    match svg
+        .find("<svg")
+        .and_then(|start| svg[start..].find('>').map(|end| start + end + 1))
+    {
+        Some(at) => format!("{}{}{}", &svg[..at], defs, &svg[at..]),
+        None => format!("{defs}{svg}"),
     }
 }
 
@@ -207,7 +267,7 @@ pub fn line(
     };
     let mut out = format!(r#"<g fill="{}">"#, escape_attr(fill));
     for c in text.chars() {
-        cx += glyph_at(&mut out, font, c, cx, baseline, size);
+        cx += glyph_at(&mut out, weight, c, cx, baseline, size);
     }
     out.push_str("</g>");
     out
@@ -234,7 +294,7 @@ pub fn vertical(
         let adv = font.glyph(c).map_or(font.units_per_em, |g| g.advance) * size / font.units_per_em;
         glyph_at(
             &mut out,
-            font,
+            weight,
             c,
             cx - adv / 2.0,
             centre + size * EM_CENTRE,
@@ -282,7 +342,14 @@ mod tests {
             Weight::Bold,
             "#c00",
         );
-        assert!(svg.contains("<path") && !svg.contains("<text"));
+        assert!(svg.contains("<use") && !svg.contains("<text"));
+        let full = with_glyph_defs(&format!("<svg>{svg}{svg}</svg>"));
+        assert_eq!(
+            full.matches("<path id=").count(),
+            4,
+            "each glyph defined once"
+        );
+        assert!(full.starts_with("<svg><defs>"));
         assert!((FONTS.bold.width("中国社区", 50.0) - 200.0).abs() < 1.0);
         let missing = line("𠀀", 0.0, 100.0, 50.0, Anchor::Start, Weight::Bold, "#000");
         assert!(

@@ -20,12 +20,12 @@ pub struct Drawing {
 impl Drawing {
     /// A standalone SVG file at 1:1 (`width="400mm"`).
     pub fn standalone(&self) -> String {
-        format!(
+        crate::fonts::with_glyph_defs(&format!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}">{}</svg>"#,
             self.inner,
             w = self.width,
             h = self.height
-        )
+        ))
     }
 }
 
@@ -258,10 +258,12 @@ pub fn gate(theme: &Theme, plan: &GatePlan) -> Result<String, tera::Error> {
     );
     ctx.insert("band", &band);
     ctx.insert("placed", &placed);
-    theme.tera.render("signs/gate.svg", &ctx)
+    Ok(crate::fonts::with_glyph_defs(
+        &theme.tera.render("signs/gate.svg", &ctx)?,
+    ))
 }
 
-/// A PNG of an SVG, `width_px` wide.
+/// A PNG of an SVG, `width_px` wide, on white.
 pub fn png(svg: &str, width_px: u32) -> Result<Vec<u8>, String> {
     let opt = resvg::usvg::Options::default();
     let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| e.to_string())?;
@@ -276,5 +278,21 @@ pub fn png(svg: &str, width_px: u32) -> Result<Vec<u8>, String> {
         resvg::tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| e.to_string())
+    // On an opaque background premultiplied RGBA is plain RGBA: keep RGB.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    // Fast compression: the default spends most of a build's time in deflate
+    // for files only ~15 % smaller.
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width_px, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
 }

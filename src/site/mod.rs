@@ -111,6 +111,9 @@ struct SiteView<'a> {
     standard_version: &'a str,
     built_on: String,
     base_url: String,
+    /// The base URL is a full `https://...` address: canonical links and
+    /// `og:image` can be given.
+    absolute: bool,
 }
 
 /// The path prefix from a page back to the site root: `communities/x/index.html` -> `../../`.
@@ -254,6 +257,7 @@ fn base_context(content: &Content, page: &str, base_url: &str) -> Context {
             standard_version: &content.standard.version,
             built_on: crate::commands::new::today(),
             base_url: base_url.to_owned(),
+            absolute: base_url.starts_with("http://") || base_url.starts_with("https://"),
         },
     );
     // The 404 page is served for any path, so it links from the site's base URL.
@@ -315,7 +319,7 @@ fn render_site(
                     kind: "svg",
                 });
                 if opts.previews {
-                    let png = draw::png(&svg, 960).map_err(|e| {
+                    let png = draw::png(&svg, 640).map_err(|e| {
                         BuildError::other(
                             format!("{dir}/gate.png 生成失败：{e}"),
                             format!("{dir}/gate.png: {e}"),

@@ -35,6 +35,7 @@ pub static DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "signs/gate.svg",
     "static/style.css",
     "static/site.js",
+    "static/favicon.svg",
 );
 
 pub struct Theme {

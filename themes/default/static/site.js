@@ -13,16 +13,20 @@
     var input = form.querySelector("input");
     var list = form.querySelector(".results");
     var root = form.getAttribute("data-root") || "";
-    var loading = false;
+    var waiting = null; // callbacks waiting for the index, while it loads
 
     function load(then) {
       if (window.QINGPAI_INDEX) { then(); return; }
-      if (loading) { return; }
-      loading = true;
+      if (waiting) { waiting.push(then); return; }
+      waiting = [then];
       var s = document.createElement("script");
       s.src = form.getAttribute("data-index");
-      s.onload = function () { loading = false; then(); };
-      s.onerror = function () { loading = false; };
+      s.onload = function () {
+        var calls = waiting;
+        waiting = null;
+        calls.forEach(function (f) { f(); });
+      };
+      s.onerror = function () { waiting = null; };
       document.head.appendChild(s);
     }
 
