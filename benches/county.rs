@@ -150,6 +150,8 @@ fn time(bin: &Path, args: &[&str], content: &Path, runs: usize) -> (Duration, Du
     let mut code = 0;
     for _ in 0..runs {
         let start = Instant::now();
+        // Reaped by wait4 below, which also gives the child's peak memory.
+        #[allow(clippy::zombie_processes)]
         let child = Command::new(bin)
             .args(args)
             .arg("--content")
