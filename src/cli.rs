@@ -73,4 +73,13 @@ pub enum Command {
     },
     /// 打印内置标准（YAML），可复制为 content/standard.yaml 修改 / print the built-in standard
     Standard,
+    /// 摸底统计表：每个村(社区)一行，另有合计 / the survey table, one row per community
+    Stats {
+        /// csv（Excel/WPS 可直接打开）、json 或 xlsx / csv, json or xlsx
+        #[arg(long, value_enum, default_value_t = commands::stats::Format::Csv)]
+        format: commands::stats::Format,
+        /// 写入文件而不是打印 / write to a file
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }

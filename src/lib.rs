@@ -21,4 +21,5 @@ pub mod report;
 pub mod rules;
 pub mod site;
 pub mod standard;
+pub mod stats;
 pub mod text;

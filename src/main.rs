@@ -57,6 +57,9 @@ fn main() -> ExitCode {
                 },
             }
         }
+        Command::Stats { format, output } => {
+            commands::stats::run(&cli.content, format, output.as_ref(), lang)
+        }
         Command::Standard => {
             print(commands::standard::render());
             0

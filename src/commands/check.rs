@@ -11,6 +11,10 @@ pub enum Format {
     #[default]
     Text,
     Json,
+    /// SARIF 2.1.0, for code scanning in review tools.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 /// Prints the report on standard output; returns the exit status.
@@ -19,6 +23,8 @@ pub fn run(content_dir: &Path, format: Format, lang: Lang) -> u8 {
     let report = crate::check::check(&content);
     let out = match format {
         Format::Json => report::json::render(&report, lang) + "\n",
+        Format::Sarif => report::sarif::render(&report, &prefix(content_dir), lang),
+        Format::Github => report::sarif::github(&report, &prefix(content_dir), lang),
         Format::Text => {
             let stdout = std::io::stdout();
             let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -32,4 +38,16 @@ pub fn run(content_dir: &Path, format: Format, lang: Lang) -> u8 {
     };
     crate::commands::print(&out);
     report.exit_code()
+}
+
+/// The content folder as a repository-relative prefix for file paths.
+fn prefix(content_dir: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| content_dir.strip_prefix(&cwd).ok().map(Path::to_owned))
+        .unwrap_or_else(|| content_dir.to_owned());
+    rel.to_string_lossy()
+        .replace('\\', "/")
+        .trim_start_matches("./")
+        .to_owned()
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod new;
 pub mod schema;
 pub mod standard;
+pub mod stats;
 
 /// Write to standard output; a closed pipe (`qingpai check | head`) is not an error.
 pub fn print(s: &str) {

@@ -5,6 +5,7 @@
 //! it renders every page into a fresh folder beside the output and swaps it in
 //! only when everything succeeded.
 
+pub mod charts;
 pub mod draw;
 pub mod pages;
 pub mod search;
@@ -377,10 +378,28 @@ fn render_site(
         errors: report.summary.errors,
         warnings: report.summary.warnings,
     };
+    // The survey table, published beside the overview.
+    let table = crate::stats::table(content, report);
+    w.write("stats.csv", &crate::stats::csv(&table))?;
+    let xlsx = crate::stats::xlsx(&table, &format!("{}摸底统计", site.region)).map_err(|e| {
+        BuildError::other(
+            format!("stats.xlsx 生成失败：{e}"),
+            format!("stats.xlsx: {e}"),
+        )
+    })?;
+    w.write("stats.xlsx", &xlsx)?;
+
     let mut ctx = base_context(content, "index.html", &base_url);
     ctx.insert("towns", &towns);
     ctx.insert("totals", &totals);
     ctx.insert("work", &county);
+    ctx.insert(
+        "charts",
+        &[
+            charts::compliance_by_town(&towns),
+            charts::work_by_kind(&table),
+        ],
+    );
     w.write("index.html", render("index.html", &ctx)?.as_bytes())?;
 
     let mut ctx = base_context(content, "standard/index.html", &base_url);

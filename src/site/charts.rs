@@ -1,0 +1,159 @@
+//! The overview's charts, laid out at build time (the page needs no script
+//! to show them): compliance by town, and what must come down or change by
+//! kind. Each chart is also given as a sentence and as a table.
+
+use serde::Serialize;
+
+use crate::site::pages::TownView;
+use crate::stats::Table;
+
+#[derive(Serialize)]
+pub struct Segment {
+    pub x: f32,
+    pub w: f32,
+    pub value: usize,
+    /// CSS class: `ok`, `bad`, `invalid`, `work`.
+    pub class: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Bar {
+    pub label: String,
+    pub y: f32,
+    /// Where the bar ends, for its value label.
+    pub end: f32,
+    pub total: usize,
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Serialize)]
+pub struct Chart {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The chart in one sentence, for screen readers.
+    pub summary: String,
+    pub width: f32,
+    pub height: f32,
+    /// Where bars start (after the labels).
+    pub left: f32,
+    pub bar_height: f32,
+    pub bars: Vec<Bar>,
+}
+
+const WIDTH: f32 = 640.0;
+const LEFT: f32 = 170.0;
+const RIGHT: f32 = 60.0;
+const ROW: f32 = 30.0;
+const BAR: f32 = 20.0;
+
+fn chart(
+    id: &'static str,
+    title: &'static str,
+    summary: String,
+    rows: Vec<(String, Vec<(usize, &'static str)>)>,
+) -> Chart {
+    let max = rows
+        .iter()
+        .map(|(_, s)| s.iter().map(|(v, _)| v).sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let scale = (WIDTH - LEFT - RIGHT) / max as f32;
+    let bars = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, parts))| {
+            let mut x = LEFT;
+            let segments = parts
+                .into_iter()
+                .filter(|(v, _)| *v > 0)
+                .map(|(value, class)| {
+                    let w = value as f32 * scale;
+                    let s = Segment { x, w, value, class };
+                    x += w;
+                    s
+                })
+                .collect::<Vec<_>>();
+            Bar {
+                label,
+                y: 10.0 + i as f32 * ROW,
+                end: x,
+                total: segments.iter().map(|s| s.value).sum(),
+                segments,
+            }
+        })
+        .collect::<Vec<_>>();
+    Chart {
+        id,
+        title,
+        summary,
+        width: WIDTH,
+        height: 20.0 + bars.len() as f32 * ROW,
+        left: LEFT,
+        bar_height: BAR,
+        bars,
+    }
+}
+
+pub fn compliance_by_town(towns: &[TownView]) -> Chart {
+    let summary = towns
+        .iter()
+        .map(|t| {
+            format!(
+                "{}{}个中合规{}个、不合规{}个",
+                t.name,
+                t.total,
+                t.compliant,
+                t.noncompliant + t.invalid
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    let rows = towns
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                vec![
+                    (t.compliant, "ok"),
+                    (t.noncompliant, "bad"),
+                    (t.invalid, "invalid"),
+                ],
+            )
+        })
+        .collect();
+    chart(
+        "chart-towns",
+        "各乡镇合规情况",
+        format!("{summary}。"),
+        rows,
+    )
+}
+
+/// What must come down or change, by kind, over the county.
+pub fn work_by_kind(table: &Table) -> Chart {
+    let t = &table.total;
+    let items: Vec<(&str, u32)> = vec![
+        ("大门两侧应摘除的牌子", t.gate_to_remove),
+        ("未经审批的室内牌子", t.indoor_unapproved),
+        ("应移入服务手册的制度", t.rules_to_move),
+        ("挂在墙上的奖牌", t.awards_on_wall),
+        ("应停止出具的证明", t.certificates_to_stop),
+        ("应新做的牌子和标识", t.signs_to_make),
+    ];
+    let summary = items
+        .iter()
+        .map(|(l, v)| format!("{l}{v}项"))
+        .collect::<Vec<_>>()
+        .join("，");
+    let rows = items
+        .into_iter()
+        .map(|(l, v)| (l.to_owned(), vec![(v as usize, "work")]))
+        .collect();
+    chart(
+        "chart-work",
+        "全县需要整改的事项",
+        format!("{summary}。"),
+        rows,
+    )
+}

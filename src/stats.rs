@@ -1,0 +1,446 @@
+//! The survey statistics (摸底统计): one row per community, counts per place
+//! and per rule, and a total. The counts come from the inventory (what hangs
+//! where) and from the findings (what must change).
+
+use serde::Serialize;
+
+use crate::check::Report;
+use crate::diag::{Rule, Severity};
+use crate::load::Content;
+use crate::model::Community;
+use crate::standard::Standard;
+
+/// One column: its key (JSON, code) and its Chinese header.
+pub struct Column {
+    pub key: &'static str,
+    pub zh: &'static str,
+}
+
+pub const TEXT_COLUMNS: [Column; 5] = [
+    Column {
+        key: "town",
+        zh: "乡镇(街道)",
+    },
+    Column {
+        key: "name",
+        zh: "村(社区)",
+    },
+    Column {
+        key: "id",
+        zh: "编号",
+    },
+    Column {
+        key: "kind",
+        zh: "类型",
+    },
+    Column {
+        key: "compliant",
+        zh: "是否合规",
+    },
+];
+
+pub const COUNT_COLUMNS: [Column; 16] = [
+    Column {
+        key: "gate_plaques",
+        zh: "大门两侧牌子",
+    },
+    Column {
+        key: "gate_to_remove",
+        zh: "其中应摘除",
+    },
+    Column {
+        key: "header_identifiers",
+        zh: "门头标识",
+    },
+    Column {
+        key: "wall_boards",
+        zh: "大门两侧墙体牌子",
+    },
+    Column {
+        key: "indoor_approved",
+        zh: "室内牌子(已审批)",
+    },
+    Column {
+        key: "indoor_unapproved",
+        zh: "室内牌子(未审批)",
+    },
+    Column {
+        key: "rules_staying",
+        zh: "上墙制度(可留)",
+    },
+    Column {
+        key: "rules_to_move",
+        zh: "上墙制度(应移入手册)",
+    },
+    Column {
+        key: "rules_moved",
+        zh: "已移入服务手册",
+    },
+    Column {
+        key: "awards",
+        zh: "奖状奖牌",
+    },
+    Column {
+        key: "awards_on_wall",
+        zh: "其中挂墙",
+    },
+    Column {
+        key: "certificates",
+        zh: "出具证明事项",
+    },
+    Column {
+        key: "certificates_to_stop",
+        zh: "其中应停止",
+    },
+    Column {
+        key: "signs_to_make",
+        zh: "应新做牌子",
+    },
+    Column {
+        key: "errors",
+        zh: "错误",
+    },
+    Column {
+        key: "warnings",
+        zh: "提醒",
+    },
+];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub gate_plaques: u32,
+    pub gate_to_remove: u32,
+    pub header_identifiers: u32,
+    pub wall_boards: u32,
+    pub indoor_approved: u32,
+    pub indoor_unapproved: u32,
+    pub rules_staying: u32,
+    pub rules_to_move: u32,
+    pub rules_moved: u32,
+    pub awards: u32,
+    pub awards_on_wall: u32,
+    pub certificates: u32,
+    pub certificates_to_stop: u32,
+    pub signs_to_make: u32,
+    pub errors: u32,
+    pub warnings: u32,
+}
+
+impl Counts {
+    /// The values in the order of [`COUNT_COLUMNS`].
+    pub fn values(&self) -> [u32; 16] {
+        [
+            self.gate_plaques,
+            self.gate_to_remove,
+            self.header_identifiers,
+            self.wall_boards,
+            self.indoor_approved,
+            self.indoor_unapproved,
+            self.rules_staying,
+            self.rules_to_move,
+            self.rules_moved,
+            self.awards,
+            self.awards_on_wall,
+            self.certificates,
+            self.certificates_to_stop,
+            self.signs_to_make,
+            self.errors,
+            self.warnings,
+        ]
+    }
+
+    pub fn add(&mut self, o: &Counts) {
+        self.gate_plaques += o.gate_plaques;
+        self.gate_to_remove += o.gate_to_remove;
+        self.header_identifiers += o.header_identifiers;
+        self.wall_boards += o.wall_boards;
+        self.indoor_approved += o.indoor_approved;
+        self.indoor_unapproved += o.indoor_unapproved;
+        self.rules_staying += o.rules_staying;
+        self.rules_to_move += o.rules_to_move;
+        self.rules_moved += o.rules_moved;
+        self.awards += o.awards;
+        self.awards_on_wall += o.awards_on_wall;
+        self.certificates += o.certificates;
+        self.certificates_to_stop += o.certificates_to_stop;
+        self.signs_to_make += o.signs_to_make;
+        self.errors += o.errors;
+        self.warnings += o.warnings;
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub town: String,
+    pub name: String,
+    pub id: String,
+    /// 社区 or 村.
+    pub kind: &'static str,
+    pub compliant: bool,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+impl Row {
+    pub fn compliant_zh(&self) -> &'static str {
+        if self.compliant { "是" } else { "否" }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Table {
+    pub rows: Vec<Row>,
+    pub communities: usize,
+    pub compliant: usize,
+    pub total: Counts,
+}
+
+impl Table {
+    /// The towns, in row order, each with its rows.
+    pub fn towns(&self) -> Vec<(&str, Vec<&Row>)> {
+        let mut out: Vec<(&str, Vec<&Row>)> = Vec::new();
+        for r in &self.rows {
+            match out.iter_mut().find(|(t, _)| *t == r.town) {
+                Some((_, rows)) => rows.push(r),
+                None => out.push((&r.town, vec![r])),
+            }
+        }
+        out
+    }
+}
+
+fn row(c: &Community, std: &Standard, report: &Report) -> Row {
+    let findings: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.file == c.file)
+        .collect();
+    let count = |rules: &[Rule]| findings.iter().filter(|f| rules.contains(&f.rule)).count() as u32;
+    let mut k = Counts {
+        gate_plaques: c.gate.len() as u32,
+        gate_to_remove: count(&[Rule::GateUnlisted, Rule::GateDuplicate]),
+        header_identifiers: c.header.len() as u32,
+        wall_boards: c.gate_walls.len() as u32,
+        awards: c.awards.len() as u32,
+        certificates: c.certificates.len() as u32,
+        signs_to_make: count(&[Rule::GateMissing, Rule::HeaderMissing, Rule::WallsNoGuide]),
+        errors: findings
+            .iter()
+            .filter(|f| f.severity() == Severity::Error)
+            .count() as u32,
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity() == Severity::Warning)
+            .count() as u32,
+        ..Counts::default()
+    };
+    for p in &c.indoor {
+        if p.approval.as_deref().is_some_and(|a| !a.trim().is_empty()) {
+            k.indoor_approved += 1;
+        } else {
+            k.indoor_unapproved += 1;
+        }
+    }
+    for r in &c.wall_rules {
+        let stays = std.category(&r.category).is_some_and(|cat| cat.on_wall);
+        match (stays, r.on_wall) {
+            (true, true) => k.rules_staying += 1,
+            (false, true) => k.rules_to_move += 1,
+            (false, false) => k.rules_moved += 1,
+            (true, false) => {}
+        }
+    }
+    k.awards_on_wall = c
+        .awards
+        .iter()
+        .filter(|a| std.display(&a.display).is_some_and(|d| !d.allowed))
+        .count() as u32;
+    // A certificate both abolished and unlisted is one certificate to stop.
+    k.certificates_to_stop = c
+        .certificates
+        .iter()
+        .filter(|cert| {
+            findings.iter().any(|f| {
+                matches!(f.rule, Rule::CertAbolished | Rule::CertUnlisted) && f.loc == cert.loc
+            })
+        })
+        .count() as u32;
+    Row {
+        town: c.town.raw.trim().to_owned(),
+        name: if c.name.raw.trim().is_empty() {
+            c.id.clone()
+        } else {
+            c.name.raw.trim().to_owned()
+        },
+        id: c.id.clone(),
+        kind: c.kind.zh(),
+        compliant: k.errors == 0,
+        counts: k,
+    }
+}
+
+/// The table, rows sorted by town then name (as the county reports it upward).
+pub fn table(content: &Content, report: &Report) -> Table {
+    let mut rows: Vec<Row> = content
+        .communities
+        .iter()
+        .map(|c| row(c, &content.standard, report))
+        .collect();
+    rows.sort_by(|a, b| (&a.town, &a.name, &a.id).cmp(&(&b.town, &b.name, &b.id)));
+    let mut total = Counts::default();
+    for r in &rows {
+        total.add(&r.counts);
+    }
+    Table {
+        communities: rows.len(),
+        compliant: rows.iter().filter(|r| r.compliant).count(),
+        rows,
+        total,
+    }
+}
+
+/// CSV for Excel and WPS: UTF-8 with a byte-order mark (so Chinese opens
+/// right), a header row, one row per community, a total row.
+pub fn csv(table: &Table) -> Vec<u8> {
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        let header: Vec<&str> = TEXT_COLUMNS
+            .iter()
+            .chain(&COUNT_COLUMNS)
+            .map(|c| c.zh)
+            .collect();
+        w.write_record(&header).expect("writing to memory");
+        for r in &table.rows {
+            let mut rec: Vec<String> = vec![
+                r.town.clone(),
+                r.name.clone(),
+                r.id.clone(),
+                r.kind.into(),
+                r.compliant_zh().into(),
+            ];
+            rec.extend(r.counts.values().iter().map(u32::to_string));
+            w.write_record(&rec).expect("writing to memory");
+        }
+        let mut rec: Vec<String> = vec![
+            "合计".into(),
+            format!("{} 个", table.communities),
+            String::new(),
+            String::new(),
+            format!("合规 {} 个", table.compliant),
+        ];
+        rec.extend(table.total.values().iter().map(u32::to_string));
+        w.write_record(&rec).expect("writing to memory");
+        w.flush().expect("writing to memory");
+    }
+    out
+}
+
+pub fn json(table: &Table) -> String {
+    let columns: Vec<serde_json::Value> = TEXT_COLUMNS
+        .iter()
+        .chain(&COUNT_COLUMNS)
+        .map(|c| serde_json::json!({"key": c.key, "label": c.zh}))
+        .collect();
+    let doc = serde_json::json!({
+        "version": 1,
+        "columns": columns,
+        "rows": table.rows,
+        "total": {
+            "communities": table.communities,
+            "compliant": table.compliant,
+            "counts": table.total,
+        },
+    });
+    serde_json::to_string_pretty(&doc).expect("a JSON value always serialises") + "\n"
+}
+
+/// An Excel workbook: the county on the first sheet, then one sheet per town;
+/// each with a bold header row, frozen panes, column widths and a total row.
+pub fn xlsx(table: &Table, title: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
+    let mut book = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color(Color::RGB(0xF2DCDB))
+        .set_border(FormatBorder::Thin);
+    let total = Format::new()
+        .set_bold()
+        .set_border_top(FormatBorder::Double);
+    let no = Format::new().set_font_color(Color::RGB(0xA5141B));
+
+    let mut sheets: Vec<(String, Vec<&Row>)> =
+        vec![("全县".to_owned(), table.rows.iter().collect())];
+    for (town, rows) in table.towns() {
+        // Sheet names: at most 31 characters, none of []:*?/\ .
+        let mut name: String = town
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        if name.is_empty() || sheets.iter().any(|(n, _)| *n == name) {
+            name = format!("乡镇{}", sheets.len());
+        }
+        sheets.push((name, rows));
+    }
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(&name)?;
+        let columns: Vec<&Column> = TEXT_COLUMNS.iter().chain(&COUNT_COLUMNS).collect();
+        for (i, c) in columns.iter().enumerate() {
+            sheet.write_with_format(0, i as u16, c.zh, &header)?;
+            let width = match i {
+                0 | 1 => 16.0,
+                2 => 12.0,
+                3 | 4 => 8.0,
+                _ => 10.0,
+            };
+            sheet.set_column_width(i as u16, width)?;
+        }
+        sheet.set_row_height(0, 48)?;
+        sheet.set_freeze_panes(1, 2)?;
+        let mut sum = Counts::default();
+        for (r, row) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            sheet.write(r, 0, &row.town)?;
+            sheet.write(r, 1, &row.name)?;
+            sheet.write(r, 2, &row.id)?;
+            sheet.write(r, 3, row.kind)?;
+            if row.compliant {
+                sheet.write(r, 4, row.compliant_zh())?;
+            } else {
+                sheet.write_with_format(r, 4, row.compliant_zh(), &no)?;
+            }
+            for (j, v) in row.counts.values().iter().enumerate() {
+                sheet.write(r, 5 + j as u16, *v)?;
+            }
+            sum.add(&row.counts);
+        }
+        let last = rows.len() as u32 + 1;
+        sheet.write_with_format(last, 0, "合计", &total)?;
+        sheet.write_with_format(last, 1, format!("{} 个", rows.len()), &total)?;
+        sheet.write_with_format(
+            last,
+            4,
+            format!("合规 {} 个", rows.iter().filter(|r| r.compliant).count()),
+            &total,
+        )?;
+        for (j, v) in sum.values().iter().enumerate() {
+            // A formula, so the total follows edits made in Excel; its value is cached.
+            let col = 5 + j as u16;
+            let letter = rust_xlsxwriter::utility::column_number_to_name(col);
+            let formula = rust_xlsxwriter::Formula::new(format!("=SUM({letter}2:{letter}{last})"))
+                .set_result(v.to_string());
+            sheet.write_formula_with_format(last, col, formula, &total)?;
+        }
+    }
+    book.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title(title)
+            .set_subject("村(社区)标识标牌摸底统计"),
+    );
+    book.save_to_buffer()
+}
