@@ -175,6 +175,56 @@ fn time(bin: &Path, args: &[&str], content: &Path, runs: usize) -> (Duration, Du
     (times[0], times[times.len() / 2], peak, code)
 }
 
+/// Edit-to-reload under `serve`: start it on the county, listen for reload
+/// events, edit one community file `edits` times. Returns the time to the
+/// first page (ms) and each edit's time to its reload event.
+fn serve_reload(bin: &Path, content: &Path, edits: usize) -> (Duration, Vec<Duration>) {
+    use std::io::{BufRead, BufReader, Write};
+    let start = Instant::now();
+    let mut child = Command::new(bin)
+        .args(["serve", "--port", "0", "--content"])
+        .arg(content)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let port: u16 = loop {
+        line.clear();
+        out.read_line(&mut line).unwrap();
+        if let Some(at) = line.find("http://127.0.0.1:") {
+            let rest = &line[at + 17..];
+            break rest[..rest.find('/').unwrap()].parse().unwrap();
+        }
+    };
+    let ready = start.elapsed();
+    std::thread::spawn(move || for _ in out.lines() {});
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET /__qingpai/events HTTP/1.1\r\n\r\n").unwrap();
+    let mut events = BufReader::new(s);
+    let file = content.join("communities/城关镇/c0.yaml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let mut times = Vec::new();
+    for i in 0..edits {
+        std::thread::sleep(Duration::from_millis(300));
+        let edited = original.replace("人民调解室", &format!("人民调解室{i}"));
+        let t = Instant::now();
+        std::fs::write(&file, edited).unwrap();
+        loop {
+            line.clear();
+            events.read_line(&mut line).unwrap();
+            if line.trim() == "data: reload" {
+                break;
+            }
+        }
+        times.push(t.elapsed());
+    }
+    std::fs::write(&file, original).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    (ready, times)
+}
+
 fn dir_bytes(dir: &Path) -> u64 {
     let mut total = 0;
     let mut stack = vec![dir.to_owned()];
@@ -244,4 +294,15 @@ fn main() {
             dir_bytes(&out) as f64 / 1e6,
         );
     }
+
+    let (ready, mut edits) = serve_reload(bin, &dir, 7);
+    edits.sort();
+    println!(
+        "serve: first page after {:.1}s; edit-to-reload min {} ms, median {} ms, max {} ms over {} edits",
+        ready.as_secs_f64(),
+        edits[0].as_millis(),
+        edits[edits.len() / 2].as_millis(),
+        edits[edits.len() - 1].as_millis(),
+        edits.len()
+    );
 }

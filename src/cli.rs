@@ -47,6 +47,21 @@ pub enum Command {
         #[arg(long)]
         no_previews: bool,
     },
+    /// 生成并在本机预览网站，修改清单后自动更新 / build, serve and rebuild on every change
+    Serve {
+        /// 监听的地址（默认只有本机能访问） / the address to listen on (loopback by default)
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: String,
+        /// 端口（0 表示自动选一个空闲端口） / the port (0 picks a free one)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 定时检查文件，而不用系统的文件变化通知（网络共享文件夹用） / poll for changes (network shares)
+        #[arg(long)]
+        poll: bool,
+        /// 不生成大门示意图的 PNG 预览 / skip the PNG previews
+        #[arg(long)]
+        no_previews: bool,
+    },
     /// 只检查，一次报告所有问题 / validate only, report every problem in one run
     Check {
         /// 输出格式 / output format

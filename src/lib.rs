@@ -19,6 +19,7 @@ pub mod model;
 pub mod plan;
 pub mod report;
 pub mod rules;
+pub mod serve;
 pub mod site;
 pub mod standard;
 pub mod stats;

@@ -27,6 +27,21 @@ fn main() -> ExitCode {
             },
             lang,
         ),
+        Command::Serve {
+            interface,
+            port,
+            poll,
+            no_previews,
+        } => qingpai::serve::run(
+            &cli.content,
+            &qingpai::serve::Options {
+                interface,
+                port,
+                poll,
+                previews: !no_previews,
+                lang,
+            },
+        ),
         Command::Check { format } => commands::check::run(&cli.content, format, lang),
         Command::New { target, name, kind } => {
             match commands::new::run(&cli.content, &target, &name, kind) {

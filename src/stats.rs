@@ -209,12 +209,7 @@ impl Table {
     }
 }
 
-fn row(c: &Community, std: &Standard, report: &Report) -> Row {
-    let findings: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.file == c.file)
-        .collect();
+fn row(c: &Community, std: &Standard, findings: &[&crate::diag::Finding]) -> Row {
     let count = |rules: &[Rule]| findings.iter().filter(|f| rules.contains(&f.rule)).count() as u32;
     let mut k = Counts {
         gate_plaques: c.gate.len() as u32,
@@ -281,10 +276,17 @@ fn row(c: &Community, std: &Standard, report: &Report) -> Row {
 
 /// The table, rows sorted by town then name (as the county reports it upward).
 pub fn table(content: &Content, report: &Report) -> Table {
+    let by_file = crate::site::pages::by_file(report);
     let mut rows: Vec<Row> = content
         .communities
         .iter()
-        .map(|c| row(c, &content.standard, report))
+        .map(|c| {
+            row(
+                c,
+                &content.standard,
+                by_file.get(c.file.as_str()).map_or(&[], Vec::as_slice),
+            )
+        })
         .collect();
     rows.sort_by(|a, b| (&a.town, &a.name, &a.id).cmp(&(&b.town, &b.name, &b.id)));
     let mut total = Counts::default();

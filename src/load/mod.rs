@@ -137,7 +137,9 @@ fn file_stem(rel: &str) -> String {
         .to_owned()
 }
 
-fn load_community(
+/// Load one community file (relative to the content folder): the community
+/// (what could be read), its `input.*` findings and its text.
+pub fn load_community(
     dir: &Path,
     rel: &str,
     std: &Standard,
@@ -219,7 +221,8 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, findings: 
     }
 }
 
-fn duplicate_ids(communities: &[Community], findings: &mut Vec<Finding>) {
+/// `input.duplicate-id` for every community whose id an earlier file already uses.
+pub fn duplicate_ids(communities: &[Community], findings: &mut Vec<Finding>) {
     let mut first: HashMap<&str, &Community> = HashMap::new();
     for c in communities {
         match first.get(c.id.as_str()) {

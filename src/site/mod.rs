@@ -60,31 +60,64 @@ impl BuildError {
 /// folder it did not make.
 pub const MARKER: &str = ".qingpai-output";
 
-/// Writes files under one folder, counting them.
+/// Where a build's files go: a folder on disk, or memory (for `serve`).
+enum Sink {
+    Disk(PathBuf),
+    Memory(std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>),
+}
+
+/// Writes the site's files, counting them.
 pub struct Writer {
-    root: PathBuf,
+    sink: Sink,
     files: AtomicUsize,
     bytes: AtomicU64,
 }
 
 impl Writer {
     pub fn new(root: PathBuf) -> Writer {
+        Writer::with(Sink::Disk(root))
+    }
+
+    /// A writer that keeps every file in memory.
+    pub fn memory() -> Writer {
+        Writer::with(Sink::Memory(Default::default()))
+    }
+
+    fn with(sink: Sink) -> Writer {
         Writer {
-            root,
+            sink,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
         }
     }
 
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+        match &self.sink {
+            Sink::Disk(root) => {
+                let path = root.join(rel);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+                }
+                std::fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
+            }
+            Sink::Memory(files) => {
+                files
+                    .lock()
+                    .expect("the file map")
+                    .insert(rel.to_owned(), bytes.to_vec());
+            }
         }
-        std::fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// The files written to memory (empty for a disk writer).
+    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        match self.sink {
+            Sink::Memory(files) => files.into_inner().expect("the file map"),
+            Sink::Disk(_) => Default::default(),
+        }
     }
 }
 
@@ -203,7 +236,14 @@ pub fn build(
     let fresh = parent.join(format!(".{out_name}.building-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&fresh);
     let writer = Writer::new(fresh.clone());
-    let result = render_site(content, &report, &theme, opts, &writer);
+    let result = Renderer::new(
+        content,
+        &report,
+        &theme,
+        opts.base_url.as_deref(),
+        opts.previews,
+    )
+    .all(&writer);
     let pages = match result {
         Ok(pages) => pages,
         Err(e) => {
@@ -276,174 +316,255 @@ fn base_context(content: &Content, page: &str, base_url: &str) -> Context {
     ctx
 }
 
-fn render_site(
-    content: &Content,
-    report: &Report,
-    theme: &theme::Theme,
-    opts: &Options,
-    w: &Writer,
-) -> Result<usize, BuildError> {
-    let site = content.site.as_ref().expect("a site to build");
-    let mut base_url = opts
-        .base_url
-        .clone()
-        .or_else(|| site.base_url.clone())
-        .unwrap_or_else(|| "/".into());
-    if !base_url.ends_with('/') {
-        base_url.push('/');
+/// Renders the parts of a site; `build` renders them all, `serve` only what
+/// an edit touched.
+pub struct Renderer<'a> {
+    pub content: &'a Content,
+    pub report: &'a Report,
+    pub theme: &'a theme::Theme,
+    pub base_url: String,
+    pub previews: bool,
+    by_file: std::collections::HashMap<&'a str, Vec<&'a crate::diag::Finding>>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        content: &'a Content,
+        report: &'a Report,
+        theme: &'a theme::Theme,
+        base_url: Option<&str>,
+        previews: bool,
+    ) -> Renderer<'a> {
+        let site = content.site.as_ref().expect("a site to build");
+        let mut base_url = base_url
+            .map(str::to_owned)
+            .or_else(|| site.base_url.clone())
+            .unwrap_or_else(|| "/".into());
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        Renderer {
+            content,
+            report,
+            theme,
+            base_url,
+            previews,
+            by_file: pages::by_file(report),
+        }
     }
-    let render = |template: &str, ctx: &Context| {
-        theme
+
+    fn render(&self, template: &str, ctx: &Context) -> Result<String, BuildError> {
+        self.theme
             .tera
             .render(template, ctx)
             .map_err(|e| render_error(template, &e))
-    };
-    let by_file = pages::by_file(report);
-    let none = Vec::new();
+    }
 
-    // Communities, in parallel: drawing, preview, page.
-    let summaries: Vec<pages::Summary> = content
-        .communities
-        .par_iter()
-        .map(|c| -> Result<pages::Summary, BuildError> {
-            let findings = by_file.get(c.file.as_str()).unwrap_or(&none);
-            let dir = format!("communities/{}", c.id);
-            let mut downloads = Vec::new();
-            let (plan, gate_svg) = if c.complete {
-                let plan = plan::gate_plan(c, &content.standard);
-                let svg =
-                    draw::gate(theme, &plan).map_err(|e| render_error("signs/gate.svg", &e))?;
-                w.write(&format!("{dir}/gate.svg"), svg.as_bytes())?;
+    fn ctx(&self, page: &str) -> Context {
+        base_context(self.content, page, &self.base_url)
+    }
+
+    /// One community: its drawing, preview and page.
+    pub fn community(
+        &self,
+        c: &crate::model::Community,
+        w: &Writer,
+    ) -> Result<pages::Summary, BuildError> {
+        let findings: &[&crate::diag::Finding] =
+            self.by_file.get(c.file.as_str()).map_or(&[], Vec::as_slice);
+        let dir = format!("communities/{}", c.id);
+        let mut downloads = Vec::new();
+        let (plan, gate_svg) = if c.complete {
+            let plan = plan::gate_plan(c, &self.content.standard);
+            let svg =
+                draw::gate(self.theme, &plan).map_err(|e| render_error("signs/gate.svg", &e))?;
+            w.write(&format!("{dir}/gate.svg"), svg.as_bytes())?;
+            downloads.push(pages::Download {
+                label: "大门立面示意图（SVG，可缩放）".into(),
+                href: "gate.svg".into(),
+                kind: "svg",
+            });
+            if self.previews {
+                let png = draw::png(&svg, 640).map_err(|e| {
+                    BuildError::other(
+                        format!("{dir}/gate.png 生成失败：{e}"),
+                        format!("{dir}/gate.png: {e}"),
+                    )
+                })?;
+                w.write(&format!("{dir}/gate.png"), &png)?;
                 downloads.push(pages::Download {
-                    label: "大门立面示意图（SVG，可缩放）".into(),
-                    href: "gate.svg".into(),
-                    kind: "svg",
+                    label: "大门立面示意图（PNG 图片）".into(),
+                    href: "gate.png".into(),
+                    kind: "png",
                 });
-                if opts.previews {
-                    let png = draw::png(&svg, 640).map_err(|e| {
-                        BuildError::other(
-                            format!("{dir}/gate.png 生成失败：{e}"),
-                            format!("{dir}/gate.png: {e}"),
-                        )
-                    })?;
-                    w.write(&format!("{dir}/gate.png"), &png)?;
-                    downloads.push(pages::Download {
-                        label: "大门立面示意图（PNG 图片）".into(),
-                        href: "gate.png".into(),
-                        kind: "png",
-                    });
-                }
-                (Some(plan), svg)
-            } else {
-                (None, String::new())
-            };
-            let has_preview = opts.previews && plan.is_some();
-            let page = pages::community_page(
-                c,
-                &content.standard,
-                findings,
-                plan.as_ref(),
-                gate_svg,
-                downloads,
-                has_preview,
-            );
-            let path = format!("{dir}/index.html");
-            let mut ctx = base_context(content, &path, &base_url);
-            ctx.insert("p", &page);
-            w.write(&path, render("community.html", &ctx)?.as_bytes())?;
-            Ok(page.c)
-        })
-        .collect::<Result<_, _>>()?;
-
-    let towns = pages::towns(&summaries);
-    let county = pages::county_work(&summaries);
-    let mut count = summaries.len();
-    for t in &towns {
-        let mut ctx = base_context(content, &t.path, &base_url);
-        ctx.insert("town", t);
-        w.write(&t.path, render("town.html", &ctx)?.as_bytes())?;
-        count += 1;
+            }
+            (Some(plan), svg)
+        } else {
+            (None, String::new())
+        };
+        let has_preview = self.previews && plan.is_some();
+        let page = pages::community_page(
+            c,
+            &self.content.standard,
+            findings,
+            plan.as_ref(),
+            gate_svg,
+            downloads,
+            has_preview,
+        );
+        let path = format!("{dir}/index.html");
+        let mut ctx = self.ctx(&path);
+        ctx.insert("p", &page);
+        w.write(&path, self.render("community.html", &ctx)?.as_bytes())?;
+        Ok(page.c)
     }
-    let totals = Totals {
-        communities: summaries.len(),
-        compliant: summaries.iter().filter(|s| s.status.is_compliant()).count(),
-        noncompliant: summaries
+
+    /// Every community, in parallel; summaries in the order of `content.communities`.
+    pub fn communities(&self, w: &Writer) -> Result<Vec<pages::Summary>, BuildError> {
+        self.content
+            .communities
+            .par_iter()
+            .map(|c| self.community(c, w))
+            .collect()
+    }
+
+    /// The town pages; only those named in `only`, when given.
+    pub fn towns(
+        &self,
+        towns: &[pages::TownView],
+        only: Option<&[String]>,
+        w: &Writer,
+    ) -> Result<usize, BuildError> {
+        let mut n = 0;
+        for t in towns
             .iter()
-            .filter(|s| s.status == plan::Status::Noncompliant)
-            .count(),
-        invalid: summaries
-            .iter()
-            .filter(|s| s.status == plan::Status::Invalid)
-            .count(),
-        errors: report.summary.errors,
-        warnings: report.summary.warnings,
-    };
-    // The survey table, published beside the overview.
-    let table = crate::stats::table(content, report);
-    w.write("stats.csv", &crate::stats::csv(&table))?;
-    let xlsx = crate::stats::xlsx(&table, &format!("{}摸底统计", site.region)).map_err(|e| {
-        BuildError::other(
-            format!("stats.xlsx 生成失败：{e}"),
-            format!("stats.xlsx: {e}"),
+            .filter(|t| only.is_none_or(|o| o.contains(&t.name)))
+        {
+            let mut ctx = self.ctx(&t.path);
+            ctx.insert("town", t);
+            w.write(&t.path, self.render("town.html", &ctx)?.as_bytes())?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The overview, with its charts.
+    pub fn index(
+        &self,
+        summaries: &[pages::Summary],
+        towns: &[pages::TownView],
+        table: &crate::stats::Table,
+        w: &Writer,
+    ) -> Result<(), BuildError> {
+        let totals = Totals {
+            communities: summaries.len(),
+            compliant: summaries.iter().filter(|s| s.status.is_compliant()).count(),
+            noncompliant: summaries
+                .iter()
+                .filter(|s| s.status == plan::Status::Noncompliant)
+                .count(),
+            invalid: summaries
+                .iter()
+                .filter(|s| s.status == plan::Status::Invalid)
+                .count(),
+            errors: self.report.summary.errors,
+            warnings: self.report.summary.warnings,
+        };
+        let mut ctx = self.ctx("index.html");
+        ctx.insert("towns", towns);
+        ctx.insert("totals", &totals);
+        ctx.insert("work", &pages::county_work(summaries));
+        ctx.insert(
+            "charts",
+            &[
+                charts::compliance_by_town(towns),
+                charts::work_by_kind(table),
+            ],
+        );
+        w.write("index.html", self.render("index.html", &ctx)?.as_bytes())
+    }
+
+    /// The survey table files.
+    pub fn stats(&self, table: &crate::stats::Table, w: &Writer) -> Result<(), BuildError> {
+        let site = self.content.site.as_ref().expect("a site to build");
+        w.write("stats.csv", &crate::stats::csv(table))?;
+        let xlsx = crate::stats::xlsx(table, &format!("{}摸底统计", site.region)).map_err(|e| {
+            BuildError::other(
+                format!("stats.xlsx 生成失败：{e}"),
+                format!("stats.xlsx: {e}"),
+            )
+        })?;
+        w.write("stats.xlsx", &xlsx)
+    }
+
+    /// The standard, supervision and 404 pages.
+    pub fn fixed_pages(&self, w: &Writer) -> Result<usize, BuildError> {
+        let mut ctx = self.ctx("standard/index.html");
+        ctx.insert("s", &pages::standard_view(&self.content.standard));
+        w.write(
+            "standard/index.html",
+            self.render("standard.html", &ctx)?.as_bytes(),
+        )?;
+        let ctx = self.ctx("supervision/index.html");
+        w.write(
+            "supervision/index.html",
+            self.render("supervision.html", &ctx)?.as_bytes(),
+        )?;
+        let ctx = self.ctx("404.html");
+        w.write("404.html", self.render("404.html", &ctx)?.as_bytes())?;
+        Ok(3)
+    }
+
+    /// The sitemap, robots.txt and the search index.
+    pub fn indexes(
+        &self,
+        summaries: &[pages::Summary],
+        towns: &[pages::TownView],
+        w: &Writer,
+    ) -> Result<(), BuildError> {
+        let mut urls = vec![String::new(), "standard/".into(), "supervision/".into()];
+        urls.extend(
+            towns
+                .iter()
+                .map(|t| pages::encode_path(&format!("towns/{}/", t.slug))),
+        );
+        urls.extend(summaries.iter().map(|s| format!("communities/{}/", s.id)));
+        let mut ctx = Context::new();
+        ctx.insert("base_url", &self.base_url);
+        ctx.insert("urls", &urls);
+        w.write("sitemap.xml", self.render("sitemap.xml", &ctx)?.as_bytes())?;
+        w.write("robots.txt", self.render("robots.txt", &ctx)?.as_bytes())?;
+        w.write(
+            "assets/search-index.js",
+            search::index(self.content, summaries).as_bytes(),
         )
-    })?;
-    w.write("stats.xlsx", &xlsx)?;
-
-    let mut ctx = base_context(content, "index.html", &base_url);
-    ctx.insert("towns", &towns);
-    ctx.insert("totals", &totals);
-    ctx.insert("work", &county);
-    ctx.insert(
-        "charts",
-        &[
-            charts::compliance_by_town(&towns),
-            charts::work_by_kind(&table),
-        ],
-    );
-    w.write("index.html", render("index.html", &ctx)?.as_bytes())?;
-
-    let mut ctx = base_context(content, "standard/index.html", &base_url);
-    ctx.insert("s", &pages::standard_view(&content.standard));
-    w.write(
-        "standard/index.html",
-        render("standard.html", &ctx)?.as_bytes(),
-    )?;
-
-    let ctx = base_context(content, "supervision/index.html", &base_url);
-    w.write(
-        "supervision/index.html",
-        render("supervision.html", &ctx)?.as_bytes(),
-    )?;
-
-    let ctx = base_context(content, "404.html", &base_url);
-    w.write("404.html", render("404.html", &ctx)?.as_bytes())?;
-    count += 4;
-
-    let mut urls = vec![String::new(), "standard/".into(), "supervision/".into()];
-    urls.extend(
-        towns
-            .iter()
-            .map(|t| pages::encode_path(&format!("towns/{}/", t.slug))),
-    );
-    urls.extend(summaries.iter().map(|s| format!("communities/{}/", s.id)));
-    let mut ctx = Context::new();
-    ctx.insert("base_url", &base_url);
-    ctx.insert("urls", &urls);
-    w.write("sitemap.xml", render("sitemap.xml", &ctx)?.as_bytes())?;
-    w.write("robots.txt", render("robots.txt", &ctx)?.as_bytes())?;
-
-    w.write(
-        "assets/search-index.js",
-        search::index(content, &summaries).as_bytes(),
-    )?;
-    for (name, bytes) in &theme.statics {
-        w.write(&format!("assets/{name}"), bytes)?;
     }
-    w.write(
-        MARKER,
-        b"qingpai build output; this folder is replaced on every build\n",
-    )?;
-    Ok(count)
+
+    /// The theme's static files and the output marker.
+    pub fn assets(&self, w: &Writer) -> Result<(), BuildError> {
+        for (name, bytes) in &self.theme.statics {
+            w.write(&format!("assets/{name}"), bytes)?;
+        }
+        w.write(
+            MARKER,
+            b"qingpai build output; this folder is replaced on every build\n",
+        )
+    }
+
+    /// Everything. Returns the number of pages.
+    pub fn all(&self, w: &Writer) -> Result<usize, BuildError> {
+        let summaries = self.communities(w)?;
+        let towns = pages::towns(&summaries);
+        let table = crate::stats::table(self.content, self.report);
+        let mut count = summaries.len();
+        count += self.towns(&towns, None, w)?;
+        self.index(&summaries, &towns, &table, w)?;
+        self.stats(&table, w)?;
+        count += 1 + self.fixed_pages(w)?;
+        self.indexes(&summaries, &towns, w)?;
+        self.assets(w)?;
+        Ok(count)
+    }
 }
 
 #[derive(Serialize)]
