@@ -295,6 +295,30 @@ fn main() {
         );
     }
 
+    // The full build, with every PDF (one run: it is the long one).
+    let (min, _, peak, code) = time(bin, &["build", "--output", out_s], &dir, 1);
+    let pdf_bytes: u64 = ["sheet.pdf", "signs.pdf", "handbook.pdf", "honours.pdf"]
+        .iter()
+        .map(|f| {
+            let mut total = 0;
+            for e in std::fs::read_dir(out.join("communities"))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                total += std::fs::metadata(e.path().join(f)).map_or(0, |m| m.len());
+            }
+            total
+        })
+        .sum();
+    println!(
+        "build (with PDFs): {:.1}s (exit {code}); {:.0} MB written, of which PDFs {:.0} MB ({:.0} KB per community); peak memory {peak:.0} MiB",
+        min.as_secs_f64(),
+        dir_bytes(&out) as f64 / 1e6,
+        pdf_bytes as f64 / 1e6,
+        pdf_bytes as f64 / 1e3 / n as f64,
+    );
+
     let (ready, mut edits) = serve_reload(bin, &dir, 7);
     edits.sort();
     println!(

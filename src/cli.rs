@@ -61,6 +61,9 @@ pub enum Command {
         /// 不生成大门示意图的 PNG 预览 / skip the PNG previews
         #[arg(long)]
         no_previews: bool,
+        /// 不生成 PDF / skip the PDFs
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// 只检查，一次报告所有问题 / validate only, report every problem in one run
     Check {

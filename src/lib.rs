@@ -16,6 +16,7 @@ pub mod diag;
 pub mod fonts;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod plan;
 pub mod report;
 pub mod rules;

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
             port,
             poll,
             no_previews,
+            no_pdf,
         } => qingpai::serve::run(
             &cli.content,
             &qingpai::serve::Options {
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
                 port,
                 poll,
                 previews: !no_previews,
+                pdf: !no_pdf,
                 lang,
             },
         ),

@@ -267,3 +267,29 @@ fn a_port_in_use_says_so() {
     let err = common::stderr(&out);
     assert!(err.contains("已被占用") && err.contains("--port"), "{err}");
 }
+
+#[test]
+fn ctrl_c_stops_it_cleanly() {
+    let fx = fixture();
+    let mut server = start(&fx);
+    // SAFETY: sending SIGINT to our own child process.
+    unsafe { libc::kill(server.child.id() as libc::pid_t, libc::SIGINT) };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0));
+    let left: Vec<_> = std::fs::read_dir(fx.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left.len(),
+        2,
+        "nothing written beside the content: {left:?}"
+    );
+}

@@ -22,6 +22,7 @@ pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
         output: args.output.clone(),
         base_url: args.base_url.clone(),
         previews: args.previews,
+        pdf: args.pdf,
     };
     let zh = lang == Lang::Zh;
     match site::build(&content, report, &opts) {

@@ -28,6 +28,7 @@ pub struct Options {
     /// Poll the files instead of using native events (network shares).
     pub poll: bool,
     pub previews: bool,
+    pub pdf: bool,
     pub lang: Lang,
 }
 
@@ -65,6 +66,7 @@ struct State {
     /// The last render failed or was not done: the next good one renders all.
     needs_full: bool,
     previews: bool,
+    pdf: bool,
 }
 
 /// A message for the terminal, in the chosen language.
@@ -127,7 +129,7 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
     });
 
     let start = Instant::now();
-    let mut state = State::load(&dir, &site_root, opts.previews);
+    let mut state = State::load(&dir, &site_root, opts.previews, opts.pdf);
     state.render(&shared, lang, None);
     say(
         lang,
@@ -254,7 +256,7 @@ enum Change {
 }
 
 impl State {
-    fn load(dir: &Path, site_root: &Path, previews: bool) -> State {
+    fn load(dir: &Path, site_root: &Path, previews: bool, pdf: bool) -> State {
         let content = load::load(dir);
         let report = check::check(&content);
         let name = content.site.as_ref().and_then(|s| s.theme.clone());
@@ -276,6 +278,7 @@ impl State {
             dirty: HashSet::new(),
             needs_full: true,
             previews,
+            pdf,
         }
     }
 
@@ -317,8 +320,8 @@ impl State {
 
     fn apply(&mut self, changes: &[Change]) {
         if changes.contains(&Change::Everything) {
-            let previews = self.previews;
-            *self = State::load(&self.dir, &self.site_root, previews);
+            let (previews, pdf) = (self.previews, self.pdf);
+            *self = State::load(&self.dir, &self.site_root, previews, pdf);
             return;
         }
         let mut content = match Arc::try_unwrap(std::mem::replace(
@@ -447,7 +450,8 @@ impl State {
             &self.theme,
             Some("/"),
             self.previews,
-        );
+        )
+        .with_pdf(self.pdf);
         let w = Writer::memory();
         let summaries = r.communities(&w)?;
         let towns = pages::towns(&summaries);
@@ -483,7 +487,8 @@ impl State {
             &self.theme,
             Some("/"),
             self.previews,
-        );
+        )
+        .with_pdf(self.pdf);
         let w = Writer::memory();
         let mut towns_touched: Vec<String> = Vec::new();
         let mut gone: Vec<String> = Vec::new();

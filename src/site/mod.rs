@@ -29,6 +29,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// PNG previews of each gate (for `og:image` and the overview).
     pub previews: bool,
+    /// The PDF sheets, production files, handbooks and award sheets.
+    pub pdf: bool,
 }
 
 pub struct Built {
@@ -243,6 +245,7 @@ pub fn build(
         opts.base_url.as_deref(),
         opts.previews,
     )
+    .with_pdf(opts.pdf)
     .all(&writer);
     let pages = match result {
         Ok(pages) => pages,
@@ -324,6 +327,8 @@ pub struct Renderer<'a> {
     pub theme: &'a theme::Theme,
     pub base_url: String,
     pub previews: bool,
+    pub pdf: bool,
+    built_on: String,
     by_file: std::collections::HashMap<&'a str, Vec<&'a crate::diag::Finding>>,
 }
 
@@ -349,8 +354,16 @@ impl<'a> Renderer<'a> {
             theme,
             base_url,
             previews,
+            pdf: false,
+            built_on: crate::commands::new::today(),
             by_file: pages::by_file(report),
         }
+    }
+
+    /// Also write each community's PDFs.
+    pub fn with_pdf(mut self, pdf: bool) -> Self {
+        self.pdf = pdf;
+        self
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String, BuildError> {
@@ -397,6 +410,35 @@ impl<'a> Renderer<'a> {
                     href: "gate.png".into(),
                     kind: "png",
                 });
+            }
+            if self.pdf {
+                let input = crate::pdf::Input {
+                    c,
+                    std: &self.content.standard,
+                    findings,
+                    plan: &plan,
+                    theme: self.theme,
+                    site: self.content.site.as_ref().expect("a site to build"),
+                    built_on: &self.built_on,
+                };
+                let files = crate::pdf::community_pdfs(&input).map_err(|e| {
+                    BuildError::other(
+                        format!("{dir} 的 PDF 生成失败：{e}"),
+                        format!("{dir}: PDF: {e}"),
+                    )
+                })?;
+                for (name, bytes) in files {
+                    w.write(&format!("{dir}/{name}"), &bytes)?;
+                    let label = crate::pdf::FILES
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map_or(name.as_str(), |(_, l)| l);
+                    downloads.push(pages::Download {
+                        label: format!("{label}（PDF）"),
+                        href: name.clone(),
+                        kind: "pdf",
+                    });
+                }
             }
             (Some(plan), svg)
         } else {

@@ -1,0 +1,405 @@
+//! A small page-drawing layer over printpdf: millimetres from the top-left
+//! corner (as the layouts are designed), text in the shipped fonts with the
+//! characters collected for the document's subset, and vector drawings
+//! converted from SVG.
+
+use std::collections::BTreeSet;
+
+use printpdf::{
+    Color, CurTransMat, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Line,
+    LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+};
+
+use super::font;
+use super::svg::Converted;
+use crate::fonts::{Anchor, FONTS, Weight};
+
+/// Points per millimetre.
+pub const PT: f32 = 72.0 / 25.4;
+
+/// The document's fonts: fixed resource names, filled in when it is saved.
+fn font_id(weight: Weight) -> FontId {
+    FontId(
+        match weight {
+            Weight::Regular => "FR",
+            Weight::Bold => "FB",
+        }
+        .into(),
+    )
+}
+
+/// A colour from `#rgb` / `#rrggbb` (the standard's colours), black otherwise.
+pub fn rgb(hex: &str) -> Color {
+    let h = hex.trim().trim_start_matches('#');
+    let v: Vec<f32> = match h.len() {
+        3 => h
+            .chars()
+            .filter_map(|c| c.to_digit(16))
+            .map(|d| (d * 17) as f32 / 255.0)
+            .collect(),
+        6 => (0..3)
+            .filter_map(|i| u8::from_str_radix(&h[i * 2..i * 2 + 2], 16).ok())
+            .map(|b| f32::from(b) / 255.0)
+            .collect(),
+        _ => Vec::new(),
+    };
+    if v.len() == 3 {
+        Color::Rgb(Rgb::new(v[0], v[1], v[2], None))
+    } else {
+        Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None))
+    }
+}
+
+pub fn grey(v: f32) -> Color {
+    Color::Rgb(Rgb::new(v, v, v, None))
+}
+
+pub struct Page {
+    pub w: f32,
+    pub h: f32,
+    pub ops: Vec<Op>,
+    /// The trim box (production pages): x, y, w, h in mm from the top-left.
+    pub trim: Option<[f32; 4]>,
+}
+
+/// A document being built.
+#[derive(Default)]
+pub struct Doc {
+    pub pages: Vec<Page>,
+    chars: [BTreeSet<char>; 2],
+    /// Opacities (percent, fill and stroke) the drawings use.
+    alphas: BTreeSet<(u8, u8)>,
+    /// `YYYY-MM-DD`: the creation date in the metadata.
+    pub date: String,
+}
+
+pub fn alpha_id(fill: u8, stroke: u8) -> ExtendedGraphicsStateId {
+    ExtendedGraphicsStateId(format!("GA{fill}S{stroke}"))
+}
+
+impl Doc {
+    pub fn new() -> Doc {
+        Doc::default()
+    }
+
+    pub fn page(&mut self, w: f32, h: f32) -> &mut Page {
+        self.pages.push(Page {
+            w,
+            h,
+            ops: Vec::new(),
+            trim: None,
+        });
+        self.pages.last_mut().expect("just pushed")
+    }
+
+    /// Text at (x, baseline) in mm, `size` in points. Returns its width in mm.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text(
+        &mut self,
+        page: usize,
+        s: &str,
+        x: f32,
+        baseline: f32,
+        size: f32,
+        weight: Weight,
+        anchor: Anchor,
+        color: &Color,
+    ) -> f32 {
+        let s: String = s
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect();
+        let width = text_width(&s, size, weight);
+        if s.trim().is_empty() {
+            return width;
+        }
+        self.chars[weight as usize].extend(s.chars());
+        let x = match anchor {
+            Anchor::Start => x,
+            Anchor::Middle => x - width / 2.0,
+            Anchor::End => x - width,
+        };
+        let p = &mut self.pages[page];
+        let y = p.h - baseline;
+        p.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: color.clone() },
+            Op::SetFont {
+                font: PdfFontHandle::External(font_id(weight)),
+                size: Pt(size),
+            },
+            Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(x * PT), Pt(y * PT)),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(s)],
+            },
+            Op::EndTextSection,
+        ]);
+        width
+    }
+
+    /// Text reading upwards (turned 90° anticlockwise), centred on `cy`, its
+    /// baseline at `x`: the glyphs lie left of it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_up(
+        &mut self,
+        page: usize,
+        s: &str,
+        x: f32,
+        cy: f32,
+        size: f32,
+        weight: Weight,
+        color: &Color,
+    ) {
+        let width = text_width(s, size, weight);
+        self.chars[weight as usize].extend(s.chars());
+        let p = &mut self.pages[page];
+        let y = p.h - (cy + width / 2.0);
+        p.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: color.clone() },
+            Op::SetFont {
+                font: PdfFontHandle::External(font_id(weight)),
+                size: Pt(size),
+            },
+            Op::SetTextMatrix {
+                matrix: TextMatrix::Raw([0.0, 1.0, -1.0, 0.0, x * PT, y * PT]),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(s.to_owned())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// A converted SVG drawing, its user unit scaled to `scale` mm, its
+    /// top-left corner at (x, y) mm.
+    pub fn drawing(&mut self, page: usize, d: &Converted, x: f32, y: f32, scale: f32) {
+        self.alphas.extend(d.alphas.iter().copied());
+        let p = &mut self.pages[page];
+        let k = scale * PT;
+        p.ops.push(Op::SaveGraphicsState);
+        p.ops.push(Op::SetTransformationMatrix {
+            matrix: CurTransMat::Raw([k, 0.0, 0.0, -k, x * PT, (p.h - y) * PT]),
+        });
+        p.ops.extend(d.ops.iter().cloned());
+        p.ops.push(Op::RestoreGraphicsState);
+    }
+
+    /// Save: the font subsets, the opacity states, metadata.
+    pub fn save(self, title: &str, subject: &str, author: &str, keywords: &[String]) -> Vec<u8> {
+        let mut doc = PdfDocument::new(title);
+        doc.metadata.info.subject = subject.to_owned();
+        doc.metadata.info.author = author.to_owned();
+        doc.metadata.info.creator = "qingpai".into();
+        doc.metadata.info.producer = format!("qingpai {} (printpdf)", env!("CARGO_PKG_VERSION"));
+        doc.metadata.info.keywords = keywords.to_vec();
+        let ymd: Vec<u32> = self
+            .date
+            .split('-')
+            .filter_map(|p| p.parse().ok())
+            .collect();
+        if let [year, month, day] = ymd[..] {
+            let date = printpdf::DateTime {
+                date: printpdf::Date {
+                    year: year as i32,
+                    month: month as u8,
+                    day: day as u8,
+                },
+                time: printpdf::Time {
+                    hour: 0,
+                    minute: 0,
+                    second: 0,
+                    millisecond: 0,
+                },
+                offset: printpdf::Offset {
+                    hours: 0,
+                    minutes: 0,
+                    seconds: 0,
+                    milliseconds: 0,
+                },
+            };
+            doc.metadata.info.creation_date = date;
+            doc.metadata.info.modification_date = date;
+            doc.metadata.info.metadata_date = date;
+        }
+        for (slot, weight) in [Weight::Regular, Weight::Bold].into_iter().enumerate() {
+            if self.chars[slot].is_empty() {
+                continue;
+            }
+            let sub = font::subset(weight, &self.chars[slot]);
+            doc.resources
+                .fonts
+                .map
+                .insert(font_id(weight), printpdf::PdfFont::new(sub.font));
+        }
+        for &(fill, stroke) in &self.alphas {
+            let gs = ExtendedGraphicsState::default()
+                .with_current_fill_alpha(f32::from(fill) / 100.0)
+                .with_current_stroke_alpha(f32::from(stroke) / 100.0);
+            doc.resources
+                .extgstates
+                .map
+                .insert(alpha_id(fill, stroke), gs);
+        }
+        let pages = self
+            .pages
+            .into_iter()
+            .map(|p| {
+                let mut page = PdfPage::new(Mm(p.w), Mm(p.h), p.ops);
+                if let Some([x, y, w, h]) = p.trim {
+                    let r = Rect {
+                        x: Pt(x * PT),
+                        y: Pt((p.h - y - h) * PT),
+                        width: Pt(w * PT),
+                        height: Pt(h * PT),
+                        mode: None,
+                        winding_order: None,
+                    };
+                    page.trim_box = r;
+                }
+                page
+            })
+            .collect();
+        doc.with_pages(pages);
+        let mut warnings = Vec::new();
+        doc.save(&PdfSaveOptions::default(), &mut warnings)
+    }
+}
+
+/// Width in mm of `s` at `size` points.
+pub fn text_width(s: &str, size: f32, weight: Weight) -> f32 {
+    FONTS.get(weight).width(s, size / PT)
+}
+
+impl Page {
+    fn p(&self, x: f32, y: f32) -> Point {
+        Point {
+            x: Pt(x * PT),
+            y: Pt((self.h - y) * PT),
+        }
+    }
+
+    /// A rectangle, filled and/or outlined (`stroke`: colour, width in mm).
+    pub fn rect(
+        &mut self,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<&Color>,
+        stroke: Option<(&Color, f32)>,
+    ) {
+        let ring = PolygonRing {
+            points: [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+                .iter()
+                .map(|&(px, py)| LinePoint {
+                    p: self.p(px, py),
+                    bezier: false,
+                })
+                .collect(),
+        };
+        let mode = match (fill, stroke) {
+            (Some(_), Some(_)) => PaintMode::FillStroke,
+            (Some(_), None) => PaintMode::Fill,
+            (None, Some(_)) => PaintMode::Stroke,
+            (None, None) => return,
+        };
+        self.ops.push(Op::SaveGraphicsState);
+        if let Some(c) = fill {
+            self.ops.push(Op::SetFillColor { col: c.clone() });
+        }
+        if let Some((c, w)) = stroke {
+            self.ops.push(Op::SetOutlineColor { col: c.clone() });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(w * PT) });
+        }
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![ring],
+                mode,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    /// A straight line (width in mm); `dash` in mm.
+    pub fn line(
+        &mut self,
+        points: &[(f32, f32)],
+        color: &Color,
+        width: f32,
+        dash: Option<[f32; 2]>,
+    ) {
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetOutlineColor { col: color.clone() });
+        self.ops
+            .push(Op::SetOutlineThickness { pt: Pt(width * PT) });
+        if let Some([a, b]) = dash {
+            self.ops.push(Op::SetLineDashPattern {
+                dash: LineDashPattern::new(0.0, &[a * PT, b * PT]),
+            });
+        }
+        let points = points
+            .iter()
+            .map(|&(x, y)| LinePoint {
+                p: self.p(x, y),
+                bezier: false,
+            })
+            .collect();
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points,
+                is_closed: false,
+            },
+        });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+}
+
+/// Break `text` into lines no wider than `width` mm at `size` points. Any
+/// character may end a line (Chinese has no spaces), except that closing
+/// punctuation stays with the character before it.
+pub fn wrap(text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
+    const NO_START: &str = "，。、；：？！）》」』”’)]},.;:!?%";
+    let mut lines = Vec::new();
+    for para in text.lines() {
+        let mut line = String::new();
+        let mut w = 0.0;
+        for c in para.chars() {
+            let cw = text_width(c.encode_utf8(&mut [0; 4]), size, weight);
+            if !line.is_empty() && w + cw > width && !NO_START.contains(c) {
+                lines.push(std::mem::take(&mut line));
+                w = 0.0;
+            }
+            line.push(c);
+            w += cw;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+impl Page {
+    /// Clip what follows (until the enclosing restore) to a rectangle.
+    pub fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        let ring = PolygonRing {
+            points: [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+                .iter()
+                .map(|&(px, py)| LinePoint {
+                    p: self.p(px, py),
+                    bezier: false,
+                })
+                .collect(),
+        };
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![ring],
+                mode: PaintMode::Clip,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
+}

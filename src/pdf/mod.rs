@@ -1,0 +1,76 @@
+//! The printable PDFs of a community (issue 4), made with printpdf from the
+//! same SVG drawings the website shows:
+//!
+//! - `sheet.pdf`: the A3 layout sheet: gate elevation to scale with
+//!   dimensions, specification table, rectification list with tick boxes,
+//!   title block ([`sheet`]);
+//! - `signs.pdf`: the production file, one page per sign at 1:1 with 3 mm
+//!   bleed and crop marks, text as outlines, long signs in tiles ([`signs`]);
+//! - `handbook.pdf`: the A5 service handbook (服务手册) of the wall rules that
+//!   come off the wall, when there are any ([`book`]);
+//! - `honours.pdf`: the A3 sheet of award thumbnails (图片缩影), when there
+//!   are awards ([`book`]).
+//!
+//! Drawings are converted from SVG to PDF operators here ([`svg`]); real text
+//! uses the shipped Noto Sans CJK SC, embedded as a per-document subset built
+//! here ([`font`]), since printpdf subsets only with its layout engine.
+//! Everything is per community and shares nothing mutable but caches, so the
+//! build can run communities in parallel.
+
+mod book;
+pub mod doc;
+mod font;
+mod sheet;
+pub mod signs;
+pub mod svg;
+
+use crate::diag::Finding;
+use crate::model::{Community, Site};
+use crate::plan::GatePlan;
+use crate::site::theme::Theme;
+use crate::standard::Standard;
+
+/// Everything a community's PDFs are made from.
+pub struct Input<'a> {
+    pub c: &'a Community,
+    pub std: &'a Standard,
+    /// This community's findings (any order).
+    pub findings: &'a [&'a Finding],
+    pub plan: &'a GatePlan,
+    pub theme: &'a Theme,
+    pub site: &'a Site,
+    /// The build date, as printed in the title block: `2024-09-30`.
+    pub built_on: &'a str,
+}
+
+/// The file names this module writes, with what each is, for download links.
+pub const FILES: [(&str, &str); 4] = [
+    ("sheet.pdf", "布置图（A3 横向：大门立面、规格表、整改清单）"),
+    (
+        "signs.pdf",
+        "1:1 制作文件（每块牌子一页，含 3 毫米出血和裁切线）",
+    ),
+    ("handbook.pdf", "服务手册（A5：撤下墙的制度）"),
+    ("honours.pdf", "荣誉图片缩影（A3）"),
+];
+
+/// All PDFs of one community: `(file name, bytes)`, `sheet.pdf` and
+/// `signs.pdf` always, `handbook.pdf` and `honours.pdf` when there is
+/// something to put in them.
+pub fn community_pdfs(input: &Input) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out = vec![
+        ("sheet.pdf".to_owned(), sheet::sheet(input)?),
+        ("signs.pdf".to_owned(), signs::signs(input)?),
+    ];
+    if let Some(pdf) = book::handbook(input) {
+        out.push(("handbook.pdf".to_owned(), pdf));
+    }
+    if let Some(pdf) = book::honours(input) {
+        out.push(("honours.pdf".to_owned(), pdf));
+    }
+    Ok(out)
+}
+
+pub use book::{handbook, honours};
+pub use sheet::sheet;
+pub use signs::signs;

@@ -1,0 +1,330 @@
+//! SVG drawings as PDF vector operations.
+//!
+//! usvg resolves what our drawings use (`<use>` of glyph outlines,
+//! transforms, rects and lines, CSS, opacity) into groups and paths; each
+//! becomes printpdf ops: `q`/`cm`/`Q` for groups, colours, line width,
+//! dashes, and the path filled (with its fill rule) and/or stroked. The
+//! result is in the SVG's own user units with y down; [`super::doc::Doc::drawing`]
+//! places it. Text is already outlines in our SVGs, so no font is involved.
+//!
+//! Converted drawings that repeat (the same sign for many communities, such
+//! as the 中国社区 identifier) are kept: a drawing is cached the second time
+//! it is seen, so unique ones do not fill memory in a county build.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use printpdf::{
+    Color, CurTransMat, Line, LineCapStyle, LineDashPattern, LineJoinStyle, LinePoint, Op,
+    PaintMode, Point, Polygon, PolygonRing, Pt, Rgb, WindingOrder,
+};
+use resvg::tiny_skia::{PathSegment, Transform};
+use resvg::usvg::{self, FillRule, Group, Node, Paint};
+
+use super::doc::alpha_id;
+
+/// A drawing as ops, in user units from its top-left corner, y down.
+pub struct Converted {
+    pub ops: Vec<Op>,
+    pub width: f32,
+    pub height: f32,
+    /// Opacity states (fill %, stroke %) the ops load.
+    pub alphas: BTreeSet<(u8, u8)>,
+    /// The boxes (x, y, w, h, user units) of the innermost groups placed by a
+    /// plain `translate(..)`, in document order: in the gate elevation these
+    /// are the signs, numbered as [`crate::plan::GatePlan::all_signs`].
+    pub placed: Vec<[f32; 4]>,
+}
+
+struct Cache {
+    seen: HashSet<u64>,
+    kept: HashMap<u64, Arc<Converted>>,
+}
+
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| {
+    Mutex::new(Cache {
+        seen: HashSet::new(),
+        kept: HashMap::new(),
+    })
+});
+
+/// At most this many drawings are kept (a few MB).
+const KEEP: usize = 512;
+
+pub fn convert(svg: &str) -> Result<Arc<Converted>, String> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    svg.hash(&mut h);
+    let key = h.finish();
+    let repeat = {
+        let mut c = CACHE.lock().map_err(|e| e.to_string())?;
+        if let Some(d) = c.kept.get(&key) {
+            return Ok(d.clone());
+        }
+        !c.seen.insert(key)
+    };
+    let d = Arc::new(convert_uncached(svg)?);
+    if repeat {
+        let mut c = CACHE.lock().map_err(|e| e.to_string())?;
+        if c.kept.len() < KEEP {
+            c.kept.insert(key, d.clone());
+        }
+    }
+    Ok(d)
+}
+
+pub fn convert_uncached(svg: &str) -> Result<Converted, String> {
+    let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).map_err(|e| e.to_string())?;
+    let mut out = Converted {
+        ops: Vec::new(),
+        width: tree.size().width(),
+        height: tree.size().height(),
+        alphas: BTreeSet::new(),
+        placed: Vec::new(),
+    };
+    group(tree.root(), 1.0, &mut out);
+    placed(tree.root(), &mut out.placed);
+    Ok(out)
+}
+
+fn round(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
+fn matrix(t: Transform) -> [f32; 6] {
+    [t.sx, t.ky, t.kx, t.sy, t.tx, t.ty]
+}
+
+fn group(g: &Group, alpha: f32, out: &mut Converted) {
+    let alpha = alpha * g.opacity().get();
+    let t = g.transform();
+    let wrap = !t.is_identity();
+    if wrap {
+        out.ops.push(Op::SaveGraphicsState);
+        out.ops.push(Op::SetTransformationMatrix {
+            matrix: CurTransMat::Raw(matrix(t)),
+        });
+    }
+    // Group opacity is applied to each child's paint: exact for the
+    // non-overlapping shapes our drawings use, and needs no transparency group.
+    for child in g.children() {
+        match child {
+            Node::Group(g) => group(g, alpha, out),
+            Node::Path(p) => path(p, alpha, out),
+            // Our drawings have no raster images, and text is outlines already.
+            Node::Image(_) | Node::Text(_) => {}
+        }
+    }
+    if wrap {
+        out.ops.push(Op::RestoreGraphicsState);
+    }
+}
+
+fn is_translation(t: Transform) -> bool {
+    t.sx == 1.0 && t.sy == 1.0 && t.kx == 0.0 && t.ky == 0.0 && (t.tx != 0.0 || t.ty != 0.0)
+}
+
+/// Collect the innermost translated groups under `g`; true if any was found.
+fn placed(g: &Group, out: &mut Vec<[f32; 4]>) -> bool {
+    let mut any = false;
+    for child in g.children() {
+        if let Node::Group(c) = child {
+            let at = out.len();
+            let inner = placed(c, out);
+            if !inner && is_translation(c.transform()) {
+                // The drawing's first shape is its outline (a sign's
+                // background): the group's own box may take in empty
+                // groups at the origin.
+                if let Some(b) = first_path(c).map(|p| p.abs_bounding_box()) {
+                    out.insert(at, [b.x(), b.y(), b.width(), b.height()]);
+                }
+                any = true;
+            }
+            any |= inner;
+        }
+    }
+    any
+}
+
+fn first_path(g: &Group) -> Option<&usvg::Path> {
+    g.children().iter().find_map(|c| match c {
+        Node::Path(p) => Some(p.as_ref()),
+        Node::Group(g) => first_path(g),
+        _ => None,
+    })
+}
+
+fn color(paint: &Paint) -> Color {
+    let c = match paint {
+        Paint::Color(c) => *c,
+        // Gradients and patterns do not occur in our drawings: their first
+        // colour stands in.
+        Paint::LinearGradient(g) => g
+            .stops()
+            .first()
+            .map_or(usvg::Color::black(), |s| s.color()),
+        Paint::RadialGradient(g) => g
+            .stops()
+            .first()
+            .map_or(usvg::Color::black(), |s| s.color()),
+        Paint::Pattern(_) => usvg::Color::new_rgb(128, 128, 128),
+    };
+    Color::Rgb(Rgb::new(
+        f32::from(c.red) / 255.0,
+        f32::from(c.green) / 255.0,
+        f32::from(c.blue) / 255.0,
+        None,
+    ))
+}
+
+fn percent(a: f32) -> u8 {
+    (a.clamp(0.0, 1.0) * 100.0).round() as u8
+}
+
+/// The path's subpaths as point lists (bezier control points flagged),
+/// each with whether it was closed.
+fn subpaths(p: &usvg::Path) -> Vec<(Vec<LinePoint>, bool)> {
+    let pt = |x: f32, y: f32, bezier: bool| LinePoint {
+        p: Point {
+            x: Pt(round(x)),
+            y: Pt(round(y)),
+        },
+        bezier,
+    };
+    let mut subs: Vec<(Vec<LinePoint>, bool)> = Vec::new();
+    let mut cur: Vec<LinePoint> = Vec::new();
+    let (mut lx, mut ly) = (0.0f32, 0.0f32);
+    for seg in p.data().segments() {
+        match seg {
+            PathSegment::MoveTo(a) => {
+                if cur.len() > 1 {
+                    subs.push((std::mem::take(&mut cur), false));
+                }
+                cur.clear();
+                cur.push(pt(a.x, a.y, false));
+                (lx, ly) = (a.x, a.y);
+            }
+            PathSegment::LineTo(a) => {
+                cur.push(pt(a.x, a.y, false));
+                (lx, ly) = (a.x, a.y);
+            }
+            PathSegment::QuadTo(q, a) => {
+                // A quadratic is a cubic with controls 2/3 of the way to q.
+                cur.push(pt(
+                    lx + (q.x - lx) * 2.0 / 3.0,
+                    ly + (q.y - ly) * 2.0 / 3.0,
+                    true,
+                ));
+                cur.push(pt(
+                    a.x + (q.x - a.x) * 2.0 / 3.0,
+                    a.y + (q.y - a.y) * 2.0 / 3.0,
+                    true,
+                ));
+                cur.push(pt(a.x, a.y, false));
+                (lx, ly) = (a.x, a.y);
+            }
+            PathSegment::CubicTo(c1, c2, a) => {
+                cur.push(pt(c1.x, c1.y, true));
+                cur.push(pt(c2.x, c2.y, true));
+                cur.push(pt(a.x, a.y, false));
+                (lx, ly) = (a.x, a.y);
+            }
+            PathSegment::Close => {
+                if cur.len() > 1 {
+                    subs.push((std::mem::take(&mut cur), true));
+                }
+                // After a close the pen is back at the subpath's start.
+                if let Some(f) = subs.last().and_then(|(first, _)| first.first()) {
+                    (lx, ly) = (f.p.x.0, f.p.y.0);
+                }
+            }
+        }
+    }
+    if cur.len() > 1 {
+        subs.push((cur, false));
+    }
+    subs
+}
+
+fn path(p: &usvg::Path, alpha: f32, out: &mut Converted) {
+    if !p.is_visible() || (p.fill().is_none() && p.stroke().is_none()) {
+        return;
+    }
+    let subs = subpaths(p);
+    if subs.is_empty() {
+        return;
+    }
+    let fill_alpha = p.fill().map_or(100, |f| percent(f.opacity().get() * alpha));
+    let stroke_alpha = p
+        .stroke()
+        .map_or(100, |s| percent(s.opacity().get() * alpha));
+    if fill_alpha == 0 && stroke_alpha == 0 {
+        return;
+    }
+    out.ops.push(Op::SaveGraphicsState);
+    if fill_alpha < 100 || stroke_alpha < 100 {
+        out.alphas.insert((fill_alpha, stroke_alpha));
+        out.ops.push(Op::LoadGraphicsState {
+            gs: alpha_id(fill_alpha, stroke_alpha),
+        });
+    }
+    if let Some(f) = p.fill() {
+        out.ops.push(Op::SetFillColor {
+            col: color(f.paint()),
+        });
+        out.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: subs
+                    .iter()
+                    .map(|(points, _)| PolygonRing {
+                        points: points.clone(),
+                    })
+                    .collect(),
+                mode: PaintMode::Fill,
+                winding_order: match f.rule() {
+                    FillRule::NonZero => WindingOrder::NonZero,
+                    FillRule::EvenOdd => WindingOrder::EvenOdd,
+                },
+            },
+        });
+    }
+    if let Some(s) = p.stroke() {
+        out.ops.push(Op::SetOutlineColor {
+            col: color(s.paint()),
+        });
+        out.ops.push(Op::SetOutlineThickness {
+            pt: Pt(s.width().get()),
+        });
+        out.ops.push(Op::SetLineCapStyle {
+            cap: match s.linecap() {
+                usvg::LineCap::Butt => LineCapStyle::Butt,
+                usvg::LineCap::Round => LineCapStyle::Round,
+                usvg::LineCap::Square => LineCapStyle::ProjectingSquare,
+            },
+        });
+        out.ops.push(Op::SetLineJoinStyle {
+            join: match s.linejoin() {
+                usvg::LineJoin::Round => LineJoinStyle::Round,
+                usvg::LineJoin::Bevel => LineJoinStyle::Bevel,
+                _ => LineJoinStyle::Miter,
+            },
+        });
+        out.ops.push(Op::SetMiterLimit {
+            limit: Pt(s.miterlimit().get()),
+        });
+        if let Some(d) = s.dasharray() {
+            out.ops.push(Op::SetLineDashPattern {
+                dash: LineDashPattern::new(s.dashoffset(), d),
+            });
+        }
+        for (points, closed) in subs {
+            out.ops.push(Op::DrawLine {
+                line: Line {
+                    points,
+                    is_closed: closed,
+                },
+            });
+        }
+    }
+    out.ops.push(Op::RestoreGraphicsState);
+}

@@ -1,0 +1,341 @@
+//! The printable PDFs (issue 4), made through the library from the sample
+//! county and checked with the real PDF tools (poppler-utils, qpdf): page
+//! sizes, page counts, embedded subset fonts, extractable text, sizes.
+//! Without the tools the checks are skipped locally and required in CI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use qingpai::diag::Finding;
+use qingpai::load::Content;
+use qingpai::pdf::{self, Input};
+use qingpai::site::theme::{self, Theme};
+
+struct Sample {
+    content: Content,
+    report: qingpai::check::Report,
+    theme: Theme,
+}
+
+fn sample() -> Sample {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let content = qingpai::load::load(&root.join("content"));
+    let report = qingpai::check::check(&content);
+    let theme = theme::load(root, None).expect("the default theme");
+    Sample {
+        content,
+        report,
+        theme,
+    }
+}
+
+/// All PDFs of one community, written to `target/pdf-tests/ID/`.
+fn pdfs_of(s: &Sample, id: &str) -> (PathBuf, Vec<(String, Vec<u8>)>) {
+    let c = s
+        .content
+        .communities
+        .iter()
+        .find(|c| c.id == id)
+        .expect("the sample community");
+    let findings: Vec<&Finding> = s
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.file == c.file)
+        .collect();
+    let plan = qingpai::plan::gate_plan(c, &s.content.standard);
+    let input = Input {
+        c,
+        std: &s.content.standard,
+        findings: &findings,
+        plan: &plan,
+        theme: &s.theme,
+        site: s.content.site.as_ref().expect("site.yaml"),
+        built_on: "2024-09-30",
+    };
+    let files = pdf::community_pdfs(&input).expect("the PDFs");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/pdf-tests")
+        .join(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, bytes) in &files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    (dir, files)
+}
+
+/// Run a PDF tool; `None` (skip) when it is not installed and CI is unset.
+fn tool(name: &str, args: &[&str], file: &Path) -> Option<String> {
+    match Command::new(name).args(args).arg(file).output() {
+        Ok(out) => {
+            assert!(
+                out.status.success() || name == "qpdf" && out.status.code() == Some(3),
+                "{name} {args:?} {} failed: {}{}",
+                file.display(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+        Err(_) if std::env::var_os("CI").is_none() => {
+            eprintln!(
+                "note: {name} is not installed; skipping its checks (install poppler-utils and qpdf)"
+            );
+            None
+        }
+        Err(e) => panic!("{name} is required in CI: {e}"),
+    }
+}
+
+fn info(file: &Path) -> Option<String> {
+    tool("pdfinfo", &[], file)
+}
+
+fn field<'a>(info: &'a str, key: &str) -> &'a str {
+    info.lines()
+        .find_map(|l| {
+            l.strip_prefix(key)
+                .map(|v| v.trim_start_matches(':').trim())
+        })
+        .unwrap_or("")
+}
+
+fn qpdf_clean(file: &Path) {
+    if let Some(out) = tool("qpdf", &["--check"], file) {
+        assert!(
+            out.contains("No syntax or stream encoding errors"),
+            "qpdf --check {}: {out}",
+            file.display()
+        );
+    }
+}
+
+fn fonts_embedded_and_subset(file: &Path) {
+    if let Some(out) = tool("pdffonts", &[], file) {
+        let rows: Vec<&str> = out.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{}: no fonts:\n{out}", file.display());
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            let n = cols.len();
+            // name type... encoding emb sub uni object ID
+            assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "{row}");
+            assert!(cols[0].contains('+'), "a subset tag: {row}");
+        }
+    }
+}
+
+fn text_of(file: &Path) -> Option<String> {
+    let file = file.to_str().expect("a UTF-8 path");
+    tool("pdftotext", &["-layout", file], Path::new("-"))
+}
+
+#[test]
+fn hongqi_sheet_signs_handbook_and_honours() {
+    let s = sample();
+    let (dir, files) = pdfs_of(&s, "hongqi");
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["sheet.pdf", "signs.pdf", "handbook.pdf", "honours.pdf"]
+    );
+    for (name, bytes) in &files {
+        assert!(bytes.starts_with(b"%PDF-"), "{name}");
+        qpdf_clean(&dir.join(name));
+    }
+    let sheet = dir.join("sheet.pdf");
+    let size = std::fs::metadata(&sheet).unwrap().len();
+    assert!(size < 300_000, "sheet.pdf is {size} bytes");
+    if let Some(i) = info(&sheet) {
+        assert_eq!(field(&i, "Page size"), "1190.55 x 841.89 pts (A3)");
+        assert_eq!(field(&i, "Title"), "红旗社区大门标识标牌布置图");
+        assert!(!field(&i, "Author").is_empty() && !field(&i, "Subject").is_empty());
+    }
+    fonts_embedded_and_subset(&sheet);
+    if let Some(text) = text_of(&sheet) {
+        for expected in [
+            "红旗社区",
+            "城关镇",
+            "标识标牌规格表",
+            "中共红旗社区委员会",
+            "400×2400",
+            "4800×800",
+            "不锈钢",
+            "思源黑体",
+            "#C8102E",
+            "整改清单",
+            "红旗社区退役军人服务站",
+            "图号 1/",
+            "比例 1:",
+        ] {
+            assert!(
+                text.contains(expected),
+                "sheet.pdf lacks {expected}:\n{text}"
+            );
+        }
+    }
+
+    // One page per sign, each the sign plus 3 mm bleed on every side.
+    let plan = qingpai::plan::gate_plan(
+        s.content
+            .communities
+            .iter()
+            .find(|c| c.id == "hongqi")
+            .unwrap(),
+        &s.content.standard,
+    );
+    let signs = dir.join("signs.pdf");
+    if let Some(i) = tool("pdfinfo", &["-f", "1", "-l", "99"], &signs) {
+        let sizes: Vec<&str> = i
+            .lines()
+            .filter(|l| l.starts_with("Page") && l.contains("size:"))
+            .collect();
+        assert_eq!(sizes.len(), plan.all_signs().count(), "{i}");
+        for (line, sign) in sizes.iter().zip(plan.all_signs()) {
+            let pt = |mm: u32| (mm as f64 + 6.0) * 72.0 / 25.4;
+            let got: Vec<f64> = line
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            let (w, h) = (got[got.len() - 2], got[got.len() - 1]);
+            assert!(
+                (w - pt(sign.width_mm)).abs() < 0.02 && (h - pt(sign.height_mm)).abs() < 0.02,
+                "{line}: not {}×{} mm plus bleed",
+                sign.width_mm,
+                sign.height_mm
+            );
+        }
+    }
+    if let Some(i) = tool("pdfinfo", &["-box"], &signs) {
+        assert!(
+            field(&i, "TrimBox").starts_with("8.50"),
+            "trim box 3 mm in: {i}"
+        );
+    }
+
+    let handbook = dir.join("handbook.pdf");
+    if let Some(i) = info(&handbook) {
+        assert!(
+            field(&i, "Page size").starts_with("419.528 x 595.276"),
+            "A5: {i}"
+        );
+        // cover, contents, 社区工作职责, 网格员工作流程
+        assert_eq!(field(&i, "Pages"), "4");
+    }
+    fonts_embedded_and_subset(&handbook);
+    if let Some(text) = text_of(&handbook) {
+        assert!(
+            text.contains("服务手册") && text.contains("目") && text.contains("网格员工作流程")
+        );
+        assert!(text.contains("调解民间纠纷"), "the rule's body: {text}");
+        assert!(
+            !text.contains("图书室借阅须知"),
+            "a notice stays on the wall"
+        );
+    }
+
+    let honours = dir.join("honours.pdf");
+    if let Some(i) = info(&honours) {
+        assert_eq!(field(&i, "Page size"), "1190.55 x 841.89 pts (A3)");
+    }
+    if let Some(text) = text_of(&honours) {
+        assert!(text.contains("全国综合减灾示范社区") && text.contains("国家减灾委员会"));
+    }
+}
+
+#[test]
+fn shawo_has_a_handbook_but_no_honours() {
+    let s = sample();
+    let (dir, files) = pdfs_of(&s, "shawo");
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["sheet.pdf", "signs.pdf", "handbook.pdf"]);
+    let sheet = dir.join("sheet.pdf");
+    qpdf_clean(&sheet);
+    if let Some(text) = text_of(&sheet) {
+        for expected in [
+            "沙窝村",
+            "红柳湾乡",
+            "沙窝村民兵连",
+            "收入证明",
+            "村民委员会",
+        ] {
+            assert!(
+                text.contains(expected),
+                "sheet.pdf lacks {expected}:\n{text}"
+            );
+        }
+    }
+}
+
+/// Every sample community's PDFs are valid; render each sheet's first page to
+/// `target/pdf-previews/` to look at.
+#[test]
+fn every_sample_sheet_is_valid_and_previewed() {
+    let s = sample();
+    let previews = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pdf-previews");
+    std::fs::create_dir_all(&previews).unwrap();
+    let ids: Vec<String> = s
+        .content
+        .communities
+        .iter()
+        .filter(|c| c.complete)
+        .map(|c| c.id.clone())
+        .collect();
+    for id in ids {
+        let (dir, files) = pdfs_of(&s, &id);
+        for (name, bytes) in &files {
+            assert!(
+                bytes.len() < 300_000 || name == "signs.pdf",
+                "{id}/{name}: {} bytes",
+                bytes.len()
+            );
+            qpdf_clean(&dir.join(name));
+        }
+        let sheet = dir.join("sheet.pdf");
+        let prefix = previews.join(&id);
+        if tool("pdfinfo", &[], &sheet).is_some() {
+            let out = Command::new("pdftoppm")
+                .args(["-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile"])
+                .arg(&sheet)
+                .arg(&prefix)
+                .output()
+                .expect("pdftoppm");
+            assert!(
+                out.status.success() && out.stderr.is_empty(),
+                "pdftoppm {id}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn long_signs_are_tiled_with_overlap() {
+    assert_eq!(pdf::signs::tiles(2400.0), vec![(0.0, 2400.0)]);
+    let t = pdf::signs::tiles(12000.0);
+    assert_eq!(t.len(), 3);
+    assert!(t.iter().all(|&(_, len)| len + 6.0 <= 5080.0));
+    assert_eq!(t[0].0, 0.0);
+    assert_eq!(t[2].0 + t[2].1, 12000.0);
+    for w in t.windows(2) {
+        assert!(w[0].0 + w[0].1 - w[1].0 >= pdf::signs::OVERLAP, "{w:?}");
+    }
+}
+
+/// Time all PDFs of every sample community (run with --release --ignored).
+#[test]
+fn metadata_is_escaped() {
+    let mut doc = pdf::doc::Doc::new();
+    doc.page(100.0, 100.0);
+    doc.date = "2024-09-30".into();
+    let bytes = doc.save("标题 ) \\ ( 结束", "主题 (", "作者 \\", &[]);
+    let file = std::env::temp_dir().join(format!("qingpai-meta-{}.pdf", std::process::id()));
+    std::fs::write(&file, bytes).unwrap();
+    if let Some(i) = info(&file) {
+        assert_eq!(field(&i, "Title"), "标题 ) \\ ( 结束");
+        assert_eq!(field(&i, "Subject"), "主题 (");
+        assert_eq!(field(&i, "Author"), "作者 \\");
+        assert!(field(&i, "CreationDate").contains("2024"), "{i}");
+    }
+    qpdf_clean(&file);
+    let _ = std::fs::remove_file(file);
+}
