@@ -257,8 +257,16 @@ fn main() {
     let dir = value("--keep").map_or_else(|| tmp.path().to_owned(), std::path::PathBuf::from);
     let bin = Path::new(env!("CARGO_BIN_EXE_qingpai"));
 
+    // `--only serve` (or check, build) runs one part; `--keep DIR` with an
+    // existing county reuses it instead of generating a new one.
+    let only = value("--only");
+    let wants = |part: &str| only.as_deref().is_none_or(|o| o == part);
     let start = Instant::now();
-    let bytes = generate(&dir, n);
+    let bytes = if dir.join("site.yaml").is_file() {
+        0
+    } else {
+        generate(&dir, n)
+    };
     println!(
         "generated {n} communities, {:.1} MB of YAML, in {:.2?} ({})",
         bytes as f64 / 1e6,
@@ -270,63 +278,71 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
 
-    let (min, median, peak, code) = time(bin, &["check", "--format", "json"], &dir, runs);
-    println!(
-        "check --format json: min {:.3}s, median {:.3}s over {runs} runs (exit {code}); peak memory {peak:.0} MiB",
-        min.as_secs_f64(),
-        median.as_secs_f64(),
-    );
-
-    let out = tmp.path().join("bench-output");
-    let out_s = out.to_str().unwrap();
-    let build_runs = runs.min(3);
-    for (label, extra) in [
-        ("build --no-pdf --no-previews", &["--no-previews"][..]),
-        ("build --no-pdf", &[][..]),
-    ] {
-        let mut args = vec!["build", "--no-pdf", "--output", out_s];
-        args.extend_from_slice(extra);
-        let (min, median, peak, code) = time(bin, &args, &dir, build_runs);
+    if wants("check") {
+        let (min, median, peak, code) = time(bin, &["check", "--format", "json"], &dir, runs);
         println!(
-            "{label}: min {:.2}s, median {:.2}s over {build_runs} runs (exit {code}); {:.0} MB written; peak memory {peak:.0} MiB",
+            "check --format json: min {:.3}s, median {:.3}s over {runs} runs (exit {code}); peak memory {peak:.0} MiB",
             min.as_secs_f64(),
             median.as_secs_f64(),
-            dir_bytes(&out) as f64 / 1e6,
         );
     }
 
-    // The full build, with every PDF (one run: it is the long one).
-    let (min, _, peak, code) = time(bin, &["build", "--output", out_s], &dir, 1);
-    let pdf_bytes: u64 = ["sheet.pdf", "signs.pdf", "handbook.pdf", "honours.pdf"]
-        .iter()
-        .map(|f| {
-            let mut total = 0;
-            for e in std::fs::read_dir(out.join("communities"))
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                total += std::fs::metadata(e.path().join(f)).map_or(0, |m| m.len());
-            }
-            total
-        })
-        .sum();
-    println!(
-        "build (with PDFs): {:.1}s (exit {code}); {:.0} MB written, of which PDFs {:.0} MB ({:.0} KB per community); peak memory {peak:.0} MiB",
-        min.as_secs_f64(),
-        dir_bytes(&out) as f64 / 1e6,
-        pdf_bytes as f64 / 1e6,
-        pdf_bytes as f64 / 1e3 / n as f64,
-    );
+    // Outside the content folder, so serve's watcher does not see it.
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("bench-output");
+    let out_s = out.to_str().unwrap();
+    let build_runs = runs.min(3);
+    if wants("build") {
+        for (label, extra) in [
+            ("build --no-pdf --no-previews", &["--no-previews"][..]),
+            ("build --no-pdf", &[][..]),
+        ] {
+            let mut args = vec!["build", "--no-pdf", "--output", out_s];
+            args.extend_from_slice(extra);
+            let (min, median, peak, code) = time(bin, &args, &dir, build_runs);
+            println!(
+                "{label}: min {:.2}s, median {:.2}s over {build_runs} runs (exit {code}); {:.0} MB written; peak memory {peak:.0} MiB",
+                min.as_secs_f64(),
+                median.as_secs_f64(),
+                dir_bytes(&out) as f64 / 1e6,
+            );
+        }
 
-    let (ready, mut edits) = serve_reload(bin, &dir, 7);
-    edits.sort();
-    println!(
-        "serve: first page after {:.1}s; edit-to-reload min {} ms, median {} ms, max {} ms over {} edits",
-        ready.as_secs_f64(),
-        edits[0].as_millis(),
-        edits[edits.len() / 2].as_millis(),
-        edits[edits.len() - 1].as_millis(),
-        edits.len()
-    );
+        // The full build, with every PDF (one run: it is the long one).
+        let (min, _, peak, code) = time(bin, &["build", "--output", out_s], &dir, 1);
+        let pdf_bytes: u64 = ["sheet.pdf", "signs.pdf", "handbook.pdf", "honours.pdf"]
+            .iter()
+            .map(|f| {
+                let mut total = 0;
+                for e in std::fs::read_dir(out.join("communities"))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                {
+                    total += std::fs::metadata(e.path().join(f)).map_or(0, |m| m.len());
+                }
+                total
+            })
+            .sum();
+        println!(
+            "build (with PDFs): {:.1}s (exit {code}); {:.0} MB written, of which PDFs {:.0} MB ({:.0} KB per community); peak memory {peak:.0} MiB",
+            min.as_secs_f64(),
+            dir_bytes(&out) as f64 / 1e6,
+            pdf_bytes as f64 / 1e6,
+            pdf_bytes as f64 / 1e3 / n as f64,
+        );
+    }
+
+    if wants("serve") {
+        let (ready, mut edits) = serve_reload(bin, &dir, 7);
+        edits.sort();
+        println!(
+            "serve: first page after {:.1}s; edit-to-reload min {} ms, median {} ms, max {} ms over {} edits",
+            ready.as_secs_f64(),
+            edits[0].as_millis(),
+            edits[edits.len() / 2].as_millis(),
+            edits[edits.len() - 1].as_millis(),
+            edits.len()
+        );
+    }
 }

@@ -43,22 +43,39 @@ impl Report {
     }
 }
 
-pub fn check(content: &Content) -> Report {
-    let mut findings = content.findings.clone();
-    let rule_findings: Vec<Vec<Finding>> = content
+/// Re-check only `files` (community files that changed) in a report made by
+/// [`check`] of the same content: their findings are replaced, duplicate ids
+/// re-counted, the rest kept. Used by `serve`, where re-running every rule on
+/// every edit would dominate the time to reload.
+pub fn update(report: &mut Report, content: &Content, files: &[String]) {
+    use crate::diag::Rule;
+    report
+        .findings
+        .retain(|f| !files.contains(&f.file) && f.rule != Rule::InputDuplicateId);
+    for f in &content.findings {
+        if files.contains(&f.file) || f.rule == Rule::InputDuplicateId {
+            report.findings.push(f.clone());
+        }
+    }
+    for c in content
         .communities
-        .par_iter()
-        .map(|c| rules::check(c, &content.standard))
-        .collect();
-    findings.extend(rule_findings.into_iter().flatten());
-    sort_findings(&mut findings);
+        .iter()
+        .filter(|c| files.contains(&c.file))
+    {
+        report.findings.extend(rules::check(c, &content.standard));
+    }
+    // Nearly sorted already: the sort is close to linear.
+    sort_findings(&mut report.findings);
+    report.summary = summarise(content, &report.findings);
+}
 
+fn summarise(content: &Content, findings: &[Finding]) -> Summary {
     let failing: HashSet<&str> = findings
         .iter()
         .filter(|f| f.severity() == Severity::Error)
         .map(|f| f.file.as_str())
         .collect();
-    let summary = Summary {
+    Summary {
         communities: content.communities.len(),
         compliant: content
             .communities
@@ -73,6 +90,19 @@ pub fn check(content: &Content) -> Report {
             .iter()
             .filter(|f| f.severity() == Severity::Warning)
             .count(),
-    };
+    }
+}
+
+pub fn check(content: &Content) -> Report {
+    let mut findings = content.findings.clone();
+    let rule_findings: Vec<Vec<Finding>> = content
+        .communities
+        .par_iter()
+        .map(|c| rules::check(c, &content.standard))
+        .collect();
+    findings.extend(rule_findings.into_iter().flatten());
+    sort_findings(&mut findings);
+
+    let summary = summarise(content, &findings);
     Report { summary, findings }
 }

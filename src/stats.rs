@@ -276,7 +276,14 @@ fn row(c: &Community, std: &Standard, findings: &[&crate::diag::Finding]) -> Row
 
 /// The table, rows sorted by town then name (as the county reports it upward).
 pub fn table(content: &Content, report: &Report) -> Table {
-    let by_file = crate::site::pages::by_file(report);
+    table_by_file(content, &crate::site::pages::by_file(report))
+}
+
+/// [`table`], from findings already grouped by file.
+pub fn table_by_file(
+    content: &Content,
+    by_file: &std::collections::HashMap<&str, Vec<&crate::diag::Finding>>,
+) -> Table {
     let mut rows: Vec<Row> = content
         .communities
         .iter()

@@ -31,6 +31,11 @@ fn sample() -> Sample {
 
 /// All PDFs of one community, written to `target/pdf-tests/ID/`.
 fn pdfs_of(s: &Sample, id: &str) -> (PathBuf, Vec<(String, Vec<u8>)>) {
+    pdfs_into(s, id, id)
+}
+
+/// All PDFs of one community, written to `target/pdf-tests/OUT/`.
+fn pdfs_into(s: &Sample, id: &str, out: &str) -> (PathBuf, Vec<(String, Vec<u8>)>) {
     let c = s
         .content
         .communities
@@ -52,11 +57,12 @@ fn pdfs_of(s: &Sample, id: &str) -> (PathBuf, Vec<(String, Vec<u8>)>) {
         theme: &s.theme,
         site: s.content.site.as_ref().expect("site.yaml"),
         built_on: "2024-09-30",
+        content_dir: &s.content.dir,
     };
     let files = pdf::community_pdfs(&input).expect("the PDFs");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/pdf-tests")
-        .join(id);
+        .join(out);
     std::fs::create_dir_all(&dir).unwrap();
     for (name, bytes) in &files {
         std::fs::write(dir.join(name), bytes).unwrap();
@@ -305,6 +311,156 @@ fn every_sample_sheet_is_valid_and_previewed() {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
+    }
+}
+
+/// The images in a PDF as `pdfimages -list` rows: (width, height, colour,
+/// encoding).
+fn images_of(file: &Path) -> Option<Vec<(u32, u32, String, String)>> {
+    let out = tool("pdfimages", &["-list"], file)?;
+    Some(
+        out.lines()
+            .skip(2)
+            .map(|row| {
+                // page num type width height color comp bpc enc ...
+                let cols: Vec<&str> = row.split_whitespace().collect();
+                (
+                    cols[3].parse().unwrap(),
+                    cols[4].parse().unwrap(),
+                    cols[5].to_owned(),
+                    cols[8].to_owned(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Render page 1 of a PDF to `target/pdf-previews/NAME.png`, when poppler is
+/// there; the renderer must not complain.
+fn preview(file: &Path, name: &str) {
+    if tool("pdfinfo", &[], file).is_none() {
+        return;
+    }
+    let previews = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pdf-previews");
+    std::fs::create_dir_all(&previews).unwrap();
+    let out = Command::new("pdftoppm")
+        .args(["-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(file)
+        .arg(previews.join(name))
+        .output()
+        .expect("pdftoppm");
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "pdftoppm {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// honours.pdf shows an award's photo, when the inventory gives one: a JPEG
+/// embedded as it is (DCT), a PNG decoded and embedded as pixels; the other
+/// awards stay drawn cards, and every caption is real text.
+#[test]
+fn honours_show_the_award_photos() {
+    let s = sample();
+    for (id, title, issuer, photo, expected) in [
+        (
+            "chaoyang",
+            "全国民主法治示范社区",
+            "司法部、民政部",
+            "photos/chaoyang/award-2020.jpg",
+            (960, 680, "rgb", "jpeg"),
+        ),
+        (
+            "hongqi",
+            "自治区文明社区",
+            "自治区精神文明建设指导委员会",
+            "photos/hongqi/award-2021.png",
+            (600, 820, "rgb", "image"),
+        ),
+    ] {
+        let (dir, files) = pdfs_of(&s, id);
+        let (_, bytes) = files
+            .iter()
+            .find(|(n, _)| n == "honours.pdf")
+            .expect("honours.pdf");
+        assert!(bytes.len() < 2_000_000, "{id}: {} bytes", bytes.len());
+        let honours = dir.join("honours.pdf");
+        qpdf_clean(&honours);
+        fonts_embedded_and_subset(&honours);
+        if let Some(images) = images_of(&honours) {
+            let (w, h, colour, enc) = expected;
+            assert_eq!(
+                images,
+                [(w, h, colour.to_owned(), enc.to_owned())],
+                "{id}: one image, the photo"
+            );
+        }
+        if let Some(text) = text_of(&honours) {
+            assert!(
+                text.contains(title) && text.contains(issuer) && text.contains(photo),
+                "{id}: the caption and the photo's path:\n{text}"
+            );
+            assert!(text.contains("荣"), "{id}: the other awards are cards");
+            assert!(!text.contains("照片无法读取"), "{id}:\n{text}");
+        }
+        preview(&honours, &format!("{id}-honours"));
+    }
+}
+
+/// Copy a folder, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A photo that is not a JPEG or PNG, or a broken one, leaves the drawn card
+/// with a note under it: no panic, no image.
+#[test]
+fn an_unreadable_photo_falls_back_to_the_card() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&root.join("content"), &content);
+    // Junk where the JPEG should be; a PNG cut off after its header.
+    std::fs::write(
+        content.join("photos/chaoyang/award-2020.jpg"),
+        b"not a photo at all \x00\x01\x02",
+    )
+    .unwrap();
+    let png = std::fs::read(content.join("photos/hongqi/award-2021.png")).unwrap();
+    std::fs::write(content.join("photos/hongqi/award-2021.png"), &png[..100]).unwrap();
+    let loaded = qingpai::load::load(&content);
+    let s = Sample {
+        report: qingpai::check::check(&loaded),
+        content: loaded,
+        theme: theme::load(root, None).expect("the default theme"),
+    };
+    for (id, photo) in [
+        ("chaoyang", "photos/chaoyang/award-2020.jpg"),
+        ("hongqi", "photos/hongqi/award-2021.png"),
+    ] {
+        let (dir, files) = pdfs_into(&s, id, &format!("{id}-bad-photo"));
+        assert!(files.iter().any(|(n, _)| n == "honours.pdf"), "{id}");
+        let honours = dir.join("honours.pdf");
+        qpdf_clean(&honours);
+        if let Some(images) = images_of(&honours) {
+            assert!(images.is_empty(), "{id}: {images:?}");
+        }
+        if let Some(text) = text_of(&honours) {
+            assert!(
+                text.contains(&format!("照片无法读取：{photo}")),
+                "{id}: the note:\n{text}"
+            );
+        }
+        preview(&honours, &format!("{id}-honours-bad-photo"));
     }
 }
 

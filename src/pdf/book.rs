@@ -1,12 +1,14 @@
 //! `handbook.pdf` (A5): the service handbook (服务手册) that replaces the
 //! wall for rules of the internal categories: a cover, a contents page, each
 //! rule with its body. `honours.pdf` (A3): the community's awards as a grid of
-//! thumbnails (图片缩影), each a drawn certificate card.
+//! thumbnails (图片缩影), each the award's photo with a caption when the
+//! inventory gives one, else a drawn certificate card.
 
 use super::Input;
 use super::doc::{Doc, grey, rgb, wrap};
+use super::photo::{self, Photo};
 use crate::fonts::{Anchor, Weight};
-use crate::model::WallRule;
+use crate::model::{Award, WallRule};
 
 const A5: (f32, f32) = (148.0, 210.0);
 
@@ -268,7 +270,6 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
     let per_page = cols * rows;
     let pages = awards.len().div_ceil(per_page);
     let red = rgb("#B3141C");
-    let gold = rgb("#C9A227");
 
     let mut doc = Doc::new();
     for pg in 0..pages {
@@ -304,61 +305,13 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
             let x = mx + (k % cols) as f32 * (cw + gap);
             let y = top + (k / cols) as f32 * (ch + gap);
             let card_h = ch - 12.0;
-            let page = &mut doc.pages[pg];
-            // A certificate card: cream paper, red and gold borders.
-            page.rect(x, y, cw, card_h, Some(&rgb("#FFF8E7")), Some((&red, 1.2)));
-            page.rect(
-                x + 3.0,
-                y + 3.0,
-                cw - 6.0,
-                card_h - 6.0,
-                None,
-                Some((&gold, 0.5)),
-            );
-            doc.text(
-                pg,
-                "荣　誉",
-                x + cw / 2.0,
-                y + 15.0,
-                13.0,
-                Weight::Bold,
-                Anchor::Middle,
-                &red,
-            );
-            let lines = wrap(a.title.raw.trim(), cw - 16.0, 11.0, Weight::Bold);
-            let mut ty = y + card_h / 2.0 - (lines.len() as f32 - 1.0) * 2.6;
-            for l in lines.iter().take(4) {
-                doc.text(
-                    pg,
-                    l,
-                    x + cw / 2.0,
-                    ty,
-                    11.0,
-                    Weight::Bold,
-                    Anchor::Middle,
-                    &ink(),
-                );
-                ty += 5.4;
-            }
-            let foot = match (&a.issuer, a.year) {
-                (Some(i), Some(y)) => format!("{}　{y} 年", i.trim()),
-                (Some(i), None) => i.trim().to_owned(),
-                (None, Some(y)) => format!("{y} 年"),
-                (None, None) => String::new(),
-            };
-            let mut fy = y + card_h - 12.0;
-            for l in wrap(&foot, cw - 14.0, 7.5, Weight::Regular).iter().take(2) {
-                doc.text(
-                    pg,
-                    l,
-                    x + cw / 2.0,
-                    fy,
-                    7.5,
-                    Weight::Regular,
-                    Anchor::Middle,
-                    &grey(0.3),
-                );
-                fy += 3.6;
+            let photo = a
+                .photo
+                .as_deref()
+                .map(|p| photo::load(&input.content_dir.join(p)).map_err(|why| (p, why)));
+            match &photo {
+                Some(Ok(photo)) => photo_card(&mut doc, pg, a, photo, x, y, cw, card_h),
+                _ => drawn_card(&mut doc, pg, a, x, y, cw, card_h),
             }
             // Under the card: how it is displayed now, and the photo to use.
             let display = input.std.display(&a.display);
@@ -367,8 +320,8 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
                 Some(d) => format!("现为“{}”：须下墙，改为图片缩影或移入荣誉室", d.name),
                 None => format!("展示方式：{}", a.display),
             };
-            if let Some(p) = &a.photo {
-                status.push_str(&format!("；照片 {p}"));
+            if let Some(Ok(_)) = &photo {
+                status.push_str(&format!("；照片 {}", a.photo.as_deref().unwrap_or("")));
             }
             let colour = if display.is_some_and(|d| !d.allowed) {
                 red.clone()
@@ -380,6 +333,13 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
                 doc.text(pg, l, x, sy, 6.5, Weight::Regular, Anchor::Start, &colour);
                 sy += 3.0;
             }
+            if let Some(Err((path, why))) = &photo {
+                let note = format!("照片无法读取：{path}（{why}）");
+                for l in wrap(&note, cw, 6.5, Weight::Regular).iter().take(2) {
+                    doc.text(pg, l, x, sy, 6.5, Weight::Regular, Anchor::Start, &red);
+                    sy += 3.0;
+                }
+            }
         }
     }
     doc.date = input.built_on.to_owned();
@@ -389,4 +349,143 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
         input.site.title.trim(),
         &[name.to_owned()],
     ))
+}
+
+/// The line under an award's title: issuer and year, as far as known.
+fn issuer_and_year(a: &Award) -> String {
+    match (&a.issuer, a.year) {
+        (Some(i), Some(y)) => format!("{}　{y} 年", i.trim()),
+        (Some(i), None) => i.trim().to_owned(),
+        (None, Some(y)) => format!("{y} 年"),
+        (None, None) => String::new(),
+    }
+}
+
+/// An award without a (readable) photo: a drawn certificate card, cream
+/// paper with red and gold borders, its title, issuer and year.
+#[allow(clippy::too_many_arguments)]
+fn drawn_card(doc: &mut Doc, pg: usize, a: &Award, x: f32, y: f32, cw: f32, card_h: f32) {
+    let red = rgb("#B3141C");
+    let gold = rgb("#C9A227");
+    let page = &mut doc.pages[pg];
+    page.rect(x, y, cw, card_h, Some(&rgb("#FFF8E7")), Some((&red, 1.2)));
+    page.rect(
+        x + 3.0,
+        y + 3.0,
+        cw - 6.0,
+        card_h - 6.0,
+        None,
+        Some((&gold, 0.5)),
+    );
+    doc.text(
+        pg,
+        "荣　誉",
+        x + cw / 2.0,
+        y + 15.0,
+        13.0,
+        Weight::Bold,
+        Anchor::Middle,
+        &red,
+    );
+    let lines = wrap(a.title.raw.trim(), cw - 16.0, 11.0, Weight::Bold);
+    let mut ty = y + card_h / 2.0 - (lines.len() as f32 - 1.0) * 2.6;
+    for l in lines.iter().take(4) {
+        doc.text(
+            pg,
+            l,
+            x + cw / 2.0,
+            ty,
+            11.0,
+            Weight::Bold,
+            Anchor::Middle,
+            &ink(),
+        );
+        ty += 5.4;
+    }
+    let mut fy = y + card_h - 12.0;
+    for l in wrap(&issuer_and_year(a), cw - 14.0, 7.5, Weight::Regular)
+        .iter()
+        .take(2)
+    {
+        doc.text(
+            pg,
+            l,
+            x + cw / 2.0,
+            fy,
+            7.5,
+            Weight::Regular,
+            Anchor::Middle,
+            &grey(0.3),
+        );
+        fy += 3.6;
+    }
+}
+
+/// An award with its photo: the photo as large as fits above the caption,
+/// its aspect ratio kept, centred; the title, issuer and year under it.
+#[allow(clippy::too_many_arguments)]
+fn photo_card(
+    doc: &mut Doc,
+    pg: usize,
+    a: &Award,
+    photo: &Photo,
+    x: f32,
+    y: f32,
+    cw: f32,
+    card_h: f32,
+) {
+    let pad = 3.0;
+    let (title_size, foot_size) = (9.5, 7.5);
+    let title: Vec<String> = wrap(a.title.raw.trim(), cw - 2.0 * pad, title_size, Weight::Bold)
+        .into_iter()
+        .take(2)
+        .collect();
+    let foot = issuer_and_year(a);
+    let foot: Vec<String> = wrap(&foot, cw - 2.0 * pad, foot_size, Weight::Regular)
+        .into_iter()
+        .filter(|l| !l.trim().is_empty())
+        .take(1)
+        .collect();
+    let (title_lh, foot_lh) = (4.4, 3.4);
+    let caption_h = 2.0 + title.len() as f32 * title_lh + foot.len() as f32 * foot_lh + 1.5;
+
+    let page = &mut doc.pages[pg];
+    page.rect(x, y, cw, card_h, Some(&grey(1.0)), Some((&grey(0.75), 0.3)));
+    // The photo's box: the card less padding and the caption.
+    let (bx, by) = (x + pad, y + pad);
+    let (bw, bh) = (cw - 2.0 * pad, card_h - 2.0 * pad - caption_h);
+    let (sw, sh) = photo.shown_size();
+    let k = (bw / sw as f32).min(bh / sh as f32);
+    let (pw, ph) = (sw as f32 * k, sh as f32 * k);
+    let (px, py) = (bx + (bw - pw) / 2.0, by + (bh - ph) / 2.0);
+    doc.image(pg, photo, px, py, pw, ph);
+    doc.pages[pg].rect(px, py, pw, ph, None, Some((&grey(0.55), 0.15)));
+
+    let mut ty = y + card_h - pad - caption_h + 2.0 + title_lh - 0.9;
+    for l in &title {
+        doc.text(
+            pg,
+            l,
+            x + cw / 2.0,
+            ty,
+            title_size,
+            Weight::Bold,
+            Anchor::Middle,
+            &ink(),
+        );
+        ty += title_lh;
+    }
+    let fy = ty - title_lh + foot_lh + 0.3;
+    for l in &foot {
+        doc.text(
+            pg,
+            l,
+            x + cw / 2.0,
+            fy,
+            foot_size,
+            Weight::Regular,
+            Anchor::Middle,
+            &grey(0.3),
+        );
+    }
 }

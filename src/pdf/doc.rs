@@ -9,9 +9,11 @@ use printpdf::{
     Color, CurTransMat, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Line,
     LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    XObject, XObjectId, XObjectTransform,
 };
 
 use super::font;
+use super::photo::{Data, Photo};
 use super::svg::Converted;
 use crate::fonts::{Anchor, FONTS, Weight};
 
@@ -72,6 +74,8 @@ pub struct Doc {
     alphas: BTreeSet<(u8, u8)>,
     /// `YYYY-MM-DD`: the creation date in the metadata.
     pub date: String,
+    /// The photos placed, each an image XObject named `IM1`, `IM2`, ...
+    images: Vec<XObject>,
 }
 
 pub fn alpha_id(fill: u8, stroke: u8) -> ExtendedGraphicsStateId {
@@ -188,6 +192,54 @@ impl Doc {
         p.ops.push(Op::RestoreGraphicsState);
     }
 
+    /// A photo filling the box at (x, y) mm, `w`×`h` mm, turned upright by
+    /// its EXIF orientation. The box should have the photo's shown aspect
+    /// ratio ([`Photo::shown_size`]); it is not kept here.
+    #[allow(clippy::too_many_arguments)]
+    pub fn image(&mut self, page: usize, photo: &Photo, x: f32, y: f32, w: f32, h: f32) {
+        let xobject = match &photo.data {
+            Data::Jpeg {
+                bytes,
+                components,
+                adobe,
+            } => jpeg_xobject(photo, bytes, *components, *adobe),
+            Data::Rgb(rgb) => XObject::Image(printpdf::RawImage {
+                pixels: printpdf::RawImageData::U8(rgb.clone()),
+                width: photo.width as usize,
+                height: photo.height as usize,
+                data_format: printpdf::RawImageFormat::RGB8,
+                tag: Vec::new(),
+            }),
+        };
+        self.images.push(xobject);
+        let id = XObjectId(format!("IM{}", self.images.len()));
+        let [a, b, c, d, e, f] = photo.orientation_matrix();
+        let p = &mut self.pages[page];
+        // The image's unit square, oriented, onto the box (PDF y up).
+        let (bx, by, bw, bh) = (x * PT, (p.h - y - h) * PT, w * PT, h * PT);
+        p.ops.extend([
+            Op::SaveGraphicsState,
+            Op::SetTransformationMatrix {
+                matrix: CurTransMat::Raw([
+                    bw * a,
+                    bh * b,
+                    bw * c,
+                    bh * d,
+                    bx + bw * e,
+                    by + bh * f,
+                ]),
+            },
+            Op::UseXobject {
+                id,
+                transform: XObjectTransform {
+                    no_auto_scale: true,
+                    ..XObjectTransform::default()
+                },
+            },
+            Op::RestoreGraphicsState,
+        ]);
+    }
+
     /// Save: the font subsets, the opacity states, metadata.
     pub fn save(self, title: &str, subject: &str, author: &str, keywords: &[String]) -> Vec<u8> {
         let mut doc = PdfDocument::new(title);
@@ -244,6 +296,12 @@ impl Doc {
                 .map
                 .insert(alpha_id(fill, stroke), gs);
         }
+        for (i, xobject) in self.images.into_iter().enumerate() {
+            doc.resources
+                .xobjects
+                .map
+                .insert(XObjectId(format!("IM{}", i + 1)), xobject);
+        }
         let pages = self
             .pages
             .into_iter()
@@ -267,6 +325,44 @@ impl Doc {
         let mut warnings = Vec::new();
         doc.save(&PdfSaveOptions::default(), &mut warnings)
     }
+}
+
+/// A JPEG as an image XObject: its bytes unchanged, `DCTDecode`.
+fn jpeg_xobject(photo: &Photo, bytes: &[u8], components: u8, adobe: bool) -> XObject {
+    use printpdf::{DictItem, ExternalStream, ExternalXObject};
+    let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
+    let mut dict = std::collections::BTreeMap::from([
+        ("Type".to_owned(), name("XObject")),
+        ("Subtype".to_owned(), name("Image")),
+        ("Width".to_owned(), DictItem::Int(i64::from(photo.width))),
+        ("Height".to_owned(), DictItem::Int(i64::from(photo.height))),
+        ("BitsPerComponent".to_owned(), DictItem::Int(8)),
+        (
+            "ColorSpace".to_owned(),
+            name(match components {
+                1 => "DeviceGray",
+                4 => "DeviceCMYK",
+                _ => "DeviceRGB",
+            }),
+        ),
+        ("Filter".to_owned(), name("DCTDecode")),
+    ]);
+    if components == 4 && adobe {
+        // Adobe's CMYK JPEGs store inverted values.
+        let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(DictItem::Int).to_vec();
+        dict.insert("Decode".to_owned(), DictItem::Array(decode));
+    }
+    XObject::External(ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content: bytes.to_vec(),
+            compress: false,
+        },
+        // No size: the placement matrix is the whole transform.
+        width: None,
+        height: None,
+        dpi: None,
+    })
 }
 
 /// Width in mm of `s` at `size` points.

@@ -9,7 +9,8 @@
 //! - `handbook.pdf`: the A5 service handbook (服务手册) of the wall rules that
 //!   come off the wall, when there are any ([`book`]);
 //! - `honours.pdf`: the A3 sheet of award thumbnails (图片缩影), when there
-//!   are awards ([`book`]).
+//!   are awards: the award's photo when there is one, else a drawn
+//!   certificate card ([`book`], photos read by [`photo`]).
 //!
 //! Drawings are converted from SVG to PDF operators here ([`svg`]); real text
 //! uses the shipped Noto Sans CJK SC, embedded as a per-document subset built
@@ -20,6 +21,7 @@
 mod book;
 pub mod doc;
 mod font;
+pub mod photo;
 mod sheet;
 pub mod signs;
 pub mod svg;
@@ -41,6 +43,8 @@ pub struct Input<'a> {
     pub site: &'a Site,
     /// The build date, as printed in the title block: `2024-09-30`.
     pub built_on: &'a str,
+    /// The content folder, which the inventory's photo paths are relative to.
+    pub content_dir: &'a std::path::Path,
 }
 
 /// The file names this module writes, with what each is, for download links.

@@ -128,6 +128,14 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
         stats: Mutex::new(None),
     });
 
+    // Ctrl-C is handled from the start, so a stop during the first build is clean too.
+    let (tx, rx) = mpsc::channel::<Event>();
+    {
+        let tx = tx.clone();
+        let _ = ctrlc::set_handler(move || {
+            let _ = tx.send(Event::Stop);
+        });
+    }
     let start = Instant::now();
     let mut state = State::load(&dir, &site_root, opts.previews, opts.pdf);
     state.render(&shared, lang, None);
@@ -153,13 +161,6 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
         });
     }
 
-    let (tx, rx) = mpsc::channel::<Event>();
-    {
-        let tx = tx.clone();
-        let _ = ctrlc::set_handler(move || {
-            let _ = tx.send(Event::Stop);
-        });
-    }
     let watch_dirs: Vec<PathBuf> = std::iter::once(dir.clone())
         .chain(state.theme.dir.clone())
         .collect();
@@ -221,7 +222,7 @@ fn watch(dirs: &[PathBuf], poll: bool, tx: Sender<Event>) -> notify::Result<Watc
 /// Wait for changes; gather a burst (an editor's save is often several
 /// events: a temporary file, a rename) into one rebuild.
 fn loop_rebuilds(rx: &Receiver<Event>, state: &mut State, shared: &Shared, lang: Lang) {
-    const QUIET: Duration = Duration::from_millis(40);
+    const QUIET: Duration = Duration::from_millis(25);
     const LONGEST: Duration = Duration::from_millis(400);
     while let Ok(first) = rx.recv() {
         let mut paths = Vec::new();
@@ -242,6 +243,9 @@ fn loop_rebuilds(rx: &Receiver<Event>, state: &mut State, shared: &Shared, lang:
             continue;
         }
         let start = Instant::now();
+        // Let go of the stats' share of the content, so it is updated in
+        // place rather than copied.
+        *shared.stats.lock().expect("stats") = None;
         state.apply(&changes);
         state.render(shared, lang, Some(start));
     }
@@ -364,7 +368,23 @@ impl State {
             .findings
             .retain(|f| f.rule != Rule::InputDuplicateId);
         load::duplicate_ids(&content.communities, &mut content.findings);
-        self.report = Arc::new(check::check(&content));
+        let files: Vec<String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Community(rel) => Some(rel.clone()),
+                Change::Everything => None,
+            })
+            .collect();
+        let mut report = Arc::try_unwrap(std::mem::replace(
+            &mut self.report,
+            Arc::new(empty_report()),
+        ))
+        .unwrap_or_else(|shared| Report {
+            summary: shared.summary,
+            findings: shared.findings.clone(),
+        });
+        check::update(&mut report, &content, &files);
+        self.report = Arc::new(report);
         self.content = Arc::new(content);
     }
 
@@ -456,7 +476,7 @@ impl State {
         let summaries = r.communities(&w)?;
         let towns = pages::towns(&summaries);
         r.towns(&towns, None, &w)?;
-        let table = crate::stats::table(&self.content, &self.report);
+        let table = r.table();
         r.index(&summaries, &towns, &table, &w)?;
         r.fixed_pages(&w)?;
         r.indexes(&summaries, &towns, &w)?;
@@ -526,7 +546,7 @@ impl State {
             }
         }
         r.towns(&towns, Some(&towns_touched), &w)?;
-        let table = crate::stats::table(&self.content, &self.report);
+        let table = r.table();
         r.index(&summaries, &towns, &table, &w)?;
         r.indexes(&summaries, &towns, &w)?;
         let written: BTreeMap<String, Vec<u8>> = w.into_files();
@@ -553,6 +573,13 @@ fn empty_content() -> Content {
         communities: Vec::new(),
         findings: Vec::new(),
         sources: HashMap::new(),
+    }
+}
+
+fn empty_report() -> Report {
+    Report {
+        summary: Default::default(),
+        findings: Vec::new(),
     }
 }
 

@@ -360,6 +360,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The survey table (for the overview's charts and the stats files).
+    pub fn table(&self) -> crate::stats::Table {
+        crate::stats::table_by_file(self.content, &self.by_file)
+    }
+
     /// Also write each community's PDFs.
     pub fn with_pdf(mut self, pdf: bool) -> Self {
         self.pdf = pdf;
@@ -420,6 +425,7 @@ impl<'a> Renderer<'a> {
                     theme: self.theme,
                     site: self.content.site.as_ref().expect("a site to build"),
                     built_on: &self.built_on,
+                    content_dir: &self.content.dir,
                 };
                 let files = crate::pdf::community_pdfs(&input).map_err(|e| {
                     BuildError::other(
@@ -597,7 +603,7 @@ impl<'a> Renderer<'a> {
     pub fn all(&self, w: &Writer) -> Result<usize, BuildError> {
         let summaries = self.communities(w)?;
         let towns = pages::towns(&summaries);
-        let table = crate::stats::table(self.content, self.report);
+        let table = self.table();
         let mut count = summaries.len();
         count += self.towns(&towns, None, w)?;
         self.index(&summaries, &towns, &table, w)?;
