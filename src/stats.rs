@@ -308,6 +308,16 @@ pub fn table_by_file(
     }
 }
 
+/// A text cell Excel and WPS will not read as a formula: a leading `=`, `+`,
+/// `-`, `@`, tab or carriage return gets a `'` in front.
+fn cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
 /// CSV for Excel and WPS: UTF-8 with a byte-order mark (so Chinese opens
 /// right), a header row, one row per community, a total row.
 pub fn csv(table: &Table) -> Vec<u8> {
@@ -324,9 +334,9 @@ pub fn csv(table: &Table) -> Vec<u8> {
         w.write_record(&header).expect("writing to memory");
         for r in &table.rows {
             let mut rec: Vec<String> = vec![
-                r.town.clone(),
-                r.name.clone(),
-                r.id.clone(),
+                cell(&r.town),
+                cell(&r.name),
+                cell(&r.id),
                 r.kind.into(),
                 r.compliant_zh().into(),
             ];

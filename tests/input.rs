@@ -333,3 +333,26 @@ fn text_report_for_a_broken_file_names_file_line_and_fix() {
     );
     assert!(text.contains("= 建议: 是不是想写“gate_walls”"), "{text}");
 }
+
+#[test]
+fn bad_colours_and_base_urls_are_schema_errors_not_crashes() {
+    let fx = Fixture::community(&inventory(&[]));
+    fx.write(
+        "standard.yaml",
+        "guide_board:\n  name: 一室八中心引导牌\n  text_color: \"#红红\"\n  rooms:\n    - name: 便民服务中心\n",
+    );
+    assert_eq!(only(&fx), vec![("input.schema".to_owned(), 3)]);
+    let out = fx.run(&[
+        "build",
+        "--output",
+        fx.path().join("../qp-out-colour").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "refused, not a panic");
+
+    let fx = Fixture::community(&inventory(&[]));
+    fx.write(
+        "site.yaml",
+        "title: 测试\nregion: 测试县\nbase_url: \"javascript:alert(1)\"\n",
+    );
+    assert_eq!(only(&fx), vec![("input.schema".to_owned(), 3)]);
+}

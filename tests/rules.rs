@@ -363,3 +363,13 @@ fn text_missing_glyph() {
         ]
     );
 }
+
+#[test]
+fn the_duplicate_is_the_plaque_naming_another_place() {
+    // The wrong-name plaque comes first: it is the one to take down.
+    let f = codes_of(&[(
+        "gate",
+        "gate:\n  - 中共红星社区委员会\n  - 中共红旗社区委员会\n  - 红旗社区居民委员会\n  - 红旗社区服务站\n",
+    )]);
+    assert_eq!(f, vec![("gate.duplicate".to_owned(), 6)]);
+}

@@ -293,3 +293,18 @@ fn ctrl_c_stops_it_cleanly() {
         "nothing written beside the content: {left:?}"
     );
 }
+
+#[test]
+fn redirects_are_built_from_the_checked_path() {
+    let fx = fixture();
+    let server = start(&fx);
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(s, "GET //standard HTTP/1.1\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    assert!(raw.starts_with("HTTP/1.1 301"), "{raw}");
+    assert!(
+        raw.contains("Location: /standard/\r\n"),
+        "never //standard/, which a browser reads as a host: {raw}"
+    );
+}

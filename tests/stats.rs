@@ -260,3 +260,14 @@ fn the_build_publishes_the_statistics_and_charts() {
         "a table beneath"
     );
 }
+
+#[test]
+fn csv_cells_are_never_formulas() {
+    let fx = common::Fixture::community(&common::inventory(&[("town", "town: \"=1+1\"\n")]));
+    let out = fx.run(&["stats"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("\n'=1+1,") || text.contains("\r\n'=1+1,"),
+        "{text}"
+    );
+}

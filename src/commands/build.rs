@@ -16,6 +16,14 @@ pub struct Args {
 }
 
 pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
+    if let Some(url) = &args.base_url
+        && !crate::load::site::valid_base_url(url)
+    {
+        eprintln!(
+            "error: --base-url “{url}” 要以 / 开头，或是完整的 http(s):// 地址，如 https://example.gov.cn/qingpai/"
+        );
+        return 2;
+    }
     let content = crate::load::load(content_dir);
     let report = crate::check::check(&content);
     let opts = Options {

@@ -188,6 +188,12 @@ pub fn run(
     }
     let content = crate::load::load(content_dir);
     let std = &content.standard;
+    if name.chars().any(char::is_control) {
+        return Err((
+            "名称里不能有换行或其他控制字符".to_owned(),
+            "the name must not contain line breaks or control characters".to_owned(),
+        ));
+    }
     let norm = crate::text::normalize(name);
     if crate::text::ends_with_any(&norm, &std.place_endings).is_none() {
         return Err((

@@ -41,7 +41,10 @@ pub fn rgb(hex: &str) -> Color {
             .map(|d| (d * 17) as f32 / 255.0)
             .collect(),
         6 => (0..3)
-            .filter_map(|i| u8::from_str_radix(&h[i * 2..i * 2 + 2], 16).ok())
+            .filter_map(|i| {
+                h.get(i * 2..i * 2 + 2)
+                    .and_then(|x| u8::from_str_radix(x, 16).ok())
+            })
             .map(|b| f32::from(b) / 255.0)
             .collect(),
         _ => Vec::new(),

@@ -8,7 +8,6 @@ use crate::diag::{Msg, Rule};
 use crate::model::{Community, Kind, Orientation};
 use crate::rules::{Findings, kind_word};
 use crate::standard::{Role, Standard};
-use crate::text::ends_with_any;
 
 /// A plaque's text read as one of the roles.
 #[derive(Debug, PartialEq)]
@@ -23,6 +22,18 @@ pub struct RoleMatch<'s> {
 /// role. A suffix that starts with a place ending may share it with the place
 /// name: `红旗村民委员会` is 红旗村 + 村民委员会.
 pub fn classify<'s>(norm: &str, std: &'s Standard) -> Option<RoleMatch<'s>> {
+    // A place name has something before its ending (`社区服务站` alone names no
+    // place) and does not begin with another role's prefix (`中共…居民委员会`).
+    let is_place = |place: &str| {
+        std.place_endings
+            .iter()
+            .any(|e| place.len() > e.len() && place.ends_with(e.as_str()))
+            && !std
+                .roles
+                .iter()
+                .flat_map(|r| &r.prefixes)
+                .any(|p| place.starts_with(p.as_str()))
+    };
     for role in &std.roles {
         let rests: Vec<&str> = if role.prefixes.is_empty() {
             vec![norm]
@@ -37,21 +48,22 @@ pub fn classify<'s>(norm: &str, std: &'s Standard) -> Option<RoleMatch<'s>> {
                 let Some(place) = rest.strip_suffix(suffix.as_str()) else {
                     continue;
                 };
-                if ends_with_any(place, &std.place_endings).is_some() {
+                if is_place(place) {
                     return Some(RoleMatch {
                         role,
                         place: place.to_owned(),
                     });
                 }
+                // `红旗村民委员会`: the 村 of 村民委员会 ends the place name too.
                 if let Some(shared) = std
                     .place_endings
                     .iter()
                     .find(|e| suffix.starts_with(e.as_str()))
                 {
-                    return Some(RoleMatch {
-                        role,
-                        place: format!("{place}{shared}"),
-                    });
+                    let place = format!("{place}{shared}");
+                    if is_place(&place) {
+                        return Some(RoleMatch { role, place });
+                    }
                 }
             }
         }
@@ -63,10 +75,31 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
     let name = &c.name.norm;
     let village = c.kind == Kind::Village;
     let mut first: HashMap<&str, (u32, &str)> = HashMap::new();
-    for p in &c.gate {
-        let role = classify(&p.text.norm, std);
+    // The plaque kept for each role: the first that names this community, else the first.
+    let roles: Vec<Option<RoleMatch>> =
+        c.gate.iter().map(|p| classify(&p.text.norm, std)).collect();
+    let mut kept: HashMap<&str, usize> = HashMap::new();
+    for (i, m) in roles.iter().enumerate() {
+        let Some(m) = m else { continue };
+        let names_us = m.place.ends_with(name.as_str());
+        match kept.get(m.role.id.as_str()) {
+            None => {
+                kept.insert(&m.role.id, i);
+            }
+            Some(&k) => {
+                let kept_names_us = roles[k]
+                    .as_ref()
+                    .is_some_and(|r| r.place.ends_with(name.as_str()));
+                if names_us && !kept_names_us {
+                    kept.insert(&m.role.id, i);
+                }
+            }
+        }
+    }
+    for (i, p) in c.gate.iter().enumerate() {
+        let role = roles[i].as_ref();
         if p.orientation == Orientation::Horizontal {
-            let [w, h] = role.as_ref().map_or([400, 2400], |m| m.role.sign.size_mm);
+            let [w, h] = role.map_or([400, 2400], |m| m.role.sign.size_mm);
             out.push(
                 Rule::GateHorizontal,
                 p.loc,
@@ -100,7 +133,9 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
             );
             continue;
         };
-        if let Some((line, text)) = first.get(m.role.id.as_str()) {
+        let keep = kept[m.role.id.as_str()];
+        if keep != i {
+            let (line, text) = (c.gate[keep].loc.line, c.gate[keep].text.raw.as_str());
             out.push(
                 Rule::GateDuplicate,
                 p.loc,
@@ -207,6 +242,11 @@ mod tests {
             Some(("party".into(), "城关镇红旗村".into()))
         );
         assert_eq!(role_of("中共红旗社区纪律检查委员会"), None);
+        assert_eq!(
+            role_of("中共红旗村居民委员会"),
+            None,
+            "a place name does not start with 中共"
+        );
     }
 
     #[test]
@@ -229,6 +269,7 @@ mod tests {
         );
         assert_eq!(role_of("红旗社区居务监督委员会"), None);
         assert_eq!(role_of("红旗社区人民调解委员会"), None);
+        assert_eq!(role_of("村民委员会"), None, "no place name at all");
     }
 
     #[test]
@@ -245,6 +286,7 @@ mod tests {
         assert_eq!(role_of("红旗社区志愿服务站"), None);
         assert_eq!(role_of("红旗社区网格工作站"), None);
         assert_eq!(role_of("新时代文明实践站"), None);
+        assert_eq!(role_of("社区服务站"), None, "no place name before 社区");
     }
 
     #[test]

@@ -98,19 +98,29 @@ pub struct Request {
     pub path: String,
 }
 
-/// Read the request line and headers (at most 16 KB, 5 s).
+/// Read the request line and headers: at most 16 KB, and 5 s for the whole
+/// request however slowly it trickles in.
 pub fn read_request(stream: &TcpStream) -> Option<Request> {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
     let mut reader = BufReader::new(stream.take(16 * 1024));
+    let mut next_line = |line: &mut String| -> Option<usize> {
+        let left = deadline.checked_duration_since(std::time::Instant::now())?;
+        reader
+            .get_ref()
+            .get_ref()
+            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .ok()?;
+        reader.read_line(line).ok()
+    };
     let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
+    next_line(&mut line)?;
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_owned();
     let path = parts.next()?.to_owned();
     // Skip the headers.
     loop {
         let mut h = String::new();
-        if reader.read_line(&mut h).ok()? == 0 || h == "\r\n" || h == "\n" {
+        if next_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
             break;
         }
     }

@@ -40,6 +40,8 @@ struct Shared {
     /// How many builds (good or failed) have finished.
     generation: AtomicU64,
     clients: Mutex<Vec<Sender<()>>>,
+    /// Open connections, so a flood of slow clients cannot exhaust the threads.
+    connections: std::sync::atomic::AtomicUsize,
     /// The survey table is built when first asked for, not on every edit.
     stats: Mutex<Option<StatsSource>>,
 }
@@ -125,6 +127,7 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
         overlay: RwLock::new(None),
         generation: AtomicU64::new(0),
         clients: Mutex::new(Vec::new()),
+        connections: std::sync::atomic::AtomicUsize::new(0),
         stats: Mutex::new(None),
     });
 
@@ -154,9 +157,25 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
     {
         let shared = shared.clone();
         std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
+            for mut stream in listener.incoming().flatten() {
+                if shared.connections.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    http::respond(
+                        &mut stream,
+                        "503 Service Unavailable",
+                        "text/plain; charset=utf-8",
+                        &[],
+                        b"503",
+                        false,
+                    );
+                    continue;
+                }
+                shared.connections.fetch_add(1, Ordering::SeqCst);
                 let shared = shared.clone();
-                std::thread::spawn(move || handle(stream, &shared));
+                std::thread::spawn(move || {
+                    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+                    handle(stream, &shared);
+                    shared.connections.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
     }
@@ -175,6 +194,9 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
     say(lang, "已停止。", "stopped.");
     0
 }
+
+/// More open connections than a preview ever needs; past this, 503.
+const MAX_CONNECTIONS: usize = 128;
 
 enum Event {
     Changed(PathBuf),
@@ -711,7 +733,8 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
                 None => {
                     let dir_index = format!("{key}/index.html");
                     if shared.files.read().expect("files").contains_key(&dir_index) {
-                        let location = format!("{}/", req.path.split('?').next().unwrap_or("/"));
+                        // Built from the checked key, never from the raw path (`//host`).
+                        let location = pages::encode_path(&format!("/{key}/"));
                         http::respond(
                             &mut stream,
                             "301 Moved Permanently",

@@ -238,15 +238,24 @@ pub fn build(
     let fresh = parent.join(format!(".{out_name}.building-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&fresh);
     let writer = Writer::new(fresh.clone());
-    let result = Renderer::new(
-        content,
-        &report,
-        &theme,
-        opts.base_url.as_deref(),
-        opts.previews,
-    )
-    .with_pdf(opts.pdf)
-    .all(&writer);
+    // A panic in rendering (a bug) must not leave the half-written folder behind.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Renderer::new(
+            content,
+            &report,
+            &theme,
+            opts.base_url.as_deref(),
+            opts.previews,
+        )
+        .with_pdf(opts.pdf)
+        .all(&writer)
+    }))
+    .unwrap_or_else(|_| {
+        Err(BuildError::other(
+            "生成网站时程序出错（这是 qingpai 的缺陷，请报告）",
+            "qingpai failed while rendering (a bug: please report it)",
+        ))
+    });
     let pages = match result {
         Ok(pages) => pages,
         Err(e) => {

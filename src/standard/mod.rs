@@ -435,7 +435,8 @@ fn from_node(ctx: &mut Ctx, doc: &Node) -> Option<Standard> {
         }
         s.retained = Some(list);
     }
-    check_ids(ctx, &s, top.loc);
+    // The merged tree's locations belong to the built-in file: point at the top.
+    check_ids(ctx, &s, Loc::START);
     s.index();
     Some(s)
 }
@@ -477,11 +478,42 @@ fn default_sign() -> SignSpec {
     }
 }
 
+/// `#RGB` or `#RRGGBB`.
+fn is_colour(s: &str) -> bool {
+    s.strip_prefix('#')
+        .is_some_and(|h| (h.len() == 3 || h.len() == 6) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A colour of a sign: reported, and the default kept, unless `#RGB` or `#RRGGBB`.
+fn colour(ctx: &mut Ctx, o: &Obj, key: &str, default: String) -> String {
+    let Some((field, node)) = o.field(key) else {
+        return default;
+    };
+    let Some(value) = ctx.string(node, field) else {
+        return default;
+    };
+    if is_colour(&value) {
+        return value;
+    }
+    ctx.schema_error(
+        node.loc,
+        Msg::new(
+            format!("颜色“{value}”要写成 #RRGGBB 的十六进制形式"),
+            format!("the colour `{value}` must be written #RRGGBB"),
+        ),
+        Msg::new(
+            "如 #C8102E（中国红）或 #FFFFFF（白）",
+            "e.g. #C8102E or #FFFFFF",
+        ),
+    );
+    default
+}
+
 fn sign(ctx: &mut Ctx, o: &Obj) -> SignSpec {
     let d = default_sign();
     SignSpec {
-        text_color: opt_string(ctx, o, "text_color").unwrap_or(d.text_color),
-        background: opt_string(ctx, o, "background").unwrap_or(d.background),
+        text_color: colour(ctx, o, "text_color", d.text_color),
+        background: colour(ctx, o, "background", d.background),
         size_mm: o
             .field("size_mm")
             .and_then(|(f, n)| ctx.size(n, f))
