@@ -180,6 +180,8 @@ fn options() -> Options {
     // `007`, `0951` stay text.
     o.leading_zero_numbers_as_strings = true;
     o.underscored_numbers_as_strings = true;
+    // `.nan`, `.inf` stay text: a wrong value is a located input.schema finding, not a broken file.
+    o.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::AsString;
     o.with_snippet = false;
     // A large real inventory has a few thousand nodes and no aliases at all.
     o.alias_limits.max_total_replayed_events = 20_000;

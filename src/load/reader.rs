@@ -370,10 +370,28 @@ impl<'a> Ctx<'a> {
                     ..
                 },
             ] = items.as_slice()
-            && (1..=100_000).contains(w)
-            && (1..=100_000).contains(h)
         {
-            return Some([*w as u32, *h as u32]);
+            if (1..=100_000).contains(w) && (1..=100_000).contains(h) {
+                return Some([*w as u32, *h as u32]);
+            }
+            self.schema_error(
+                node.loc,
+                Msg::new(
+                    format!(
+                        "“{}”的宽和高要在 1 到 100000 毫米之间，这里是 [{w}, {h}]",
+                        field.key
+                    ),
+                    format!(
+                        "`{}` needs a width and height of 1 to 100000 mm, found [{w}, {h}]",
+                        field.key
+                    ),
+                ),
+                Msg::new(
+                    format!("改成这样：{}", example(field)),
+                    format!("write it like: {}", example(field)),
+                ),
+            );
+            return None;
         }
         if node.value != Value::Null {
             self.wrong_type(node, field);
