@@ -1,9 +1,9 @@
-//! The built sample site in a real browser: tests/browser/check.mjs serves the
+//! The built sample site in a real browser: tools/browser/check.mjs serves the
 //! output folder, drives Chromium through playwright-core at a phone and a
 //! desktop width, and reports what it saw as JSON; the assertions are here.
 //!
 //! Needs node, Chromium at /usr/bin/chromium and `npm ci --prefix
-//! tests/browser`. Without them the test is skipped, except under CI, where it
+//! tools/browser`. Without them the test is skipped, except under CI, where it
 //! fails. Screenshots go to target/browser-screenshots.
 
 mod common;
@@ -40,7 +40,7 @@ fn missing_tools() -> Vec<String> {
     if !Path::new(CHROMIUM).exists() {
         missing.push(format!("{CHROMIUM} does not exist"));
     }
-    let playwright = manifest_dir().join("tests/browser/node_modules/playwright-core");
+    let playwright = manifest_dir().join("tools/browser/node_modules/playwright-core");
     if !playwright.exists() {
         missing.push(format!("{} does not exist", playwright.display()));
     }
@@ -53,7 +53,7 @@ fn under_ci() -> bool {
 
 /// Run check.mjs on a built site and parse the JSON it prints.
 fn run_check(site: &Path, shots: &Path) -> Value {
-    let script = manifest_dir().join("tests/browser/check.mjs");
+    let script = manifest_dir().join("tools/browser/check.mjs");
     let mut child = Command::new("node")
         .arg(&script)
         .arg(site)
@@ -267,8 +267,8 @@ fn sample_site_works_in_a_real_browser() {
     let missing = missing_tools();
     if !missing.is_empty() {
         let how = "install Chromium and the test's node packages: `apt-get install chromium` \
-                   and `npm ci --prefix tests/browser` (as .ci/run does); see \
-                   tests/browser/README.md";
+                   and `npm ci --prefix tools/browser` (as .ci/run does); see \
+                   tools/browser/README.md";
         if under_ci() {
             panic!(
                 "the browser test cannot run under CI: {}; {how}",

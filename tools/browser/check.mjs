@@ -1,6 +1,6 @@
 // Real-browser checks of a site built by `qingpai build`.
 //
-//   node tests/browser/check.mjs OUTPUT_FOLDER SCREENSHOT_FOLDER
+//   node tools/browser/check.mjs OUTPUT_FOLDER SCREENSHOT_FOLDER
 //
 // Serves OUTPUT_FOLDER on 127.0.0.1 (a free port), opens a few pages in
 // Chromium at a phone and a desktop width, tries the search and the
