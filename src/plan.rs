@@ -260,10 +260,14 @@ impl Work {
     }
 
     pub fn merge(&mut self, other: &Work) {
-        for a in Action::ALL {
-            let n = *other.clone().slot(a);
-            *self.slot(a) += n;
-        }
+        self.take_down += other.take_down;
+        self.remake += other.remake;
+        self.make += other.make;
+        self.to_handbook += other.to_handbook;
+        self.award_off += other.award_off;
+        self.stop_certificate += other.stop_certificate;
+        self.review += other.review;
+        self.fix_inventory += other.fix_inventory;
     }
 }
 
