@@ -82,14 +82,8 @@ fn summarise(content: &Content, findings: &[Finding]) -> Summary {
             .iter()
             .filter(|c| !failing.contains(c.file.as_str()))
             .count(),
-        errors: findings
-            .iter()
-            .filter(|f| f.severity() == Severity::Error)
-            .count(),
-        warnings: findings
-            .iter()
-            .filter(|f| f.severity() == Severity::Warning)
-            .count(),
+        errors: crate::diag::count(findings, Severity::Error),
+        warnings: crate::diag::count(findings, Severity::Warning),
     }
 }
 

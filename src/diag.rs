@@ -327,6 +327,11 @@ pub fn sort_findings(findings: &mut [Finding]) {
     });
 }
 
+/// How many of `findings` have severity `s`.
+pub fn count<'a>(findings: impl IntoIterator<Item = &'a Finding>, s: Severity) -> usize {
+    findings.into_iter().filter(|f| f.severity() == s).count()
+}
+
 /// Counts of the report's summary (SPEC §5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {

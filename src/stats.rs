@@ -219,14 +219,8 @@ fn row(c: &Community, std: &Standard, findings: &[&crate::diag::Finding]) -> Row
         awards: c.awards.len() as u32,
         certificates: c.certificates.len() as u32,
         signs_to_make: count(&[Rule::GateMissing, Rule::HeaderMissing, Rule::WallsNoGuide]),
-        errors: findings
-            .iter()
-            .filter(|f| f.severity() == Severity::Error)
-            .count() as u32,
-        warnings: findings
-            .iter()
-            .filter(|f| f.severity() == Severity::Warning)
-            .count() as u32,
+        errors: crate::diag::count(findings.iter().copied(), Severity::Error) as u32,
+        warnings: crate::diag::count(findings.iter().copied(), Severity::Warning) as u32,
         ..Counts::default()
     };
     for p in &c.indoor {

@@ -129,21 +129,13 @@ impl Doc {
         };
         let p = &mut self.pages[page];
         let y = p.h - baseline;
-        p.ops.extend([
-            Op::StartTextSection,
-            Op::SetFillColor { col: color.clone() },
-            Op::SetFont {
-                font: PdfFontHandle::External(font_id(weight)),
-                size: Pt(size),
-            },
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(x * PT), Pt(y * PT)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(s)],
-            },
-            Op::EndTextSection,
-        ]);
+        p.ops.extend(text_ops(
+            s,
+            size,
+            weight,
+            color,
+            TextMatrix::Translate(Pt(x * PT), Pt(y * PT)),
+        ));
         width
     }
 
@@ -164,21 +156,13 @@ impl Doc {
         self.chars[weight as usize].extend(s.chars());
         let p = &mut self.pages[page];
         let y = p.h - (cy + width / 2.0);
-        p.ops.extend([
-            Op::StartTextSection,
-            Op::SetFillColor { col: color.clone() },
-            Op::SetFont {
-                font: PdfFontHandle::External(font_id(weight)),
-                size: Pt(size),
-            },
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Raw([0.0, 1.0, -1.0, 0.0, x * PT, y * PT]),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(s.to_owned())],
-            },
-            Op::EndTextSection,
-        ]);
+        p.ops.extend(text_ops(
+            s.to_owned(),
+            size,
+            weight,
+            color,
+            TextMatrix::Raw([0.0, 1.0, -1.0, 0.0, x * PT, y * PT]),
+        ));
     }
 
     /// A converted SVG drawing, its user unit scaled to `scale` mm, its
@@ -366,6 +350,23 @@ fn jpeg_xobject(photo: &Photo, bytes: &[u8], components: u8, adobe: bool) -> XOb
         height: None,
         dpi: None,
     })
+}
+
+/// The operations that set one run of text with `matrix` placing it.
+fn text_ops(s: String, size: f32, weight: Weight, color: &Color, matrix: TextMatrix) -> [Op; 6] {
+    [
+        Op::StartTextSection,
+        Op::SetFillColor { col: color.clone() },
+        Op::SetFont {
+            font: PdfFontHandle::External(font_id(weight)),
+            size: Pt(size),
+        },
+        Op::SetTextMatrix { matrix },
+        Op::ShowText {
+            items: vec![TextItem::Text(s)],
+        },
+        Op::EndTextSection,
+    ]
 }
 
 /// Width in mm of `s` at `size` points.

@@ -142,6 +142,18 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
     let start = Instant::now();
     let mut state = State::load(&dir, &site_root, opts.previews, opts.pdf);
     state.render(&shared, lang, None);
+    // Watch before announcing the address: an edit made as soon as the page is
+    // open must not fall between the two.
+    let watch_dirs: Vec<PathBuf> = std::iter::once(dir.clone())
+        .chain(state.theme.dir.clone())
+        .collect();
+    let _watcher = match watch(&watch_dirs, opts.poll, tx) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: 无法监视文件变化：{e}\n  = 建议: 在网络共享文件夹上请加 --poll");
+            return 2;
+        }
+    };
     say(
         lang,
         &format!(
@@ -180,16 +192,6 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
         });
     }
 
-    let watch_dirs: Vec<PathBuf> = std::iter::once(dir.clone())
-        .chain(state.theme.dir.clone())
-        .collect();
-    let _watcher = match watch(&watch_dirs, opts.poll, tx) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: 无法监视文件变化：{e}\n  = 建议: 在网络共享文件夹上请加 --poll");
-            return 2;
-        }
-    };
     loop_rebuilds(&rx, &mut state, &shared, lang);
     say(lang, "已停止。", "stopped.");
     0
@@ -486,14 +488,13 @@ impl State {
     }
 
     fn render_full(&mut self, shared: &Shared) -> Result<String, BuildError> {
-        let r = Renderer::new(
+        let r = renderer(
             &self.content,
             &self.report,
             &self.theme,
-            Some("/"),
             self.previews,
-        )
-        .with_pdf(self.pdf);
+            self.pdf,
+        );
         let w = Writer::memory();
         let summaries = r.communities(&w)?;
         let towns = pages::towns(&summaries);
@@ -523,14 +524,13 @@ impl State {
     }
 
     fn render_changed(&mut self, shared: &Shared) -> Result<String, BuildError> {
-        let r = Renderer::new(
+        let r = renderer(
             &self.content,
             &self.report,
             &self.theme,
-            Some("/"),
             self.previews,
-        )
-        .with_pdf(self.pdf);
+            self.pdf,
+        );
         let w = Writer::memory();
         let mut towns_touched: Vec<String> = Vec::new();
         let mut gone: Vec<String> = Vec::new();
@@ -585,6 +585,18 @@ impl State {
             names.join("、")
         })
     }
+}
+
+/// A renderer of the site as it now stands, served from `/`. (A free function:
+/// the state's summaries are updated while it is in use.)
+fn renderer<'a>(
+    content: &'a Content,
+    report: &'a Report,
+    theme: &'a theme::Theme,
+    previews: bool,
+    pdf: bool,
+) -> Renderer<'a> {
+    Renderer::new(content, report, theme, Some("/"), previews).with_pdf(pdf)
 }
 
 fn empty_content() -> Content {

@@ -176,14 +176,8 @@ pub fn summary(c: &Community, findings: &[&Finding], has_preview: bool) -> Summa
         kind: c.kind.zh(),
         status,
         status_zh: status.zh(),
-        errors: findings
-            .iter()
-            .filter(|f| f.severity() == Severity::Error)
-            .count(),
-        warnings: findings
-            .iter()
-            .filter(|f| f.severity() == Severity::Warning)
-            .count(),
+        errors: crate::diag::count(findings.iter().copied(), Severity::Error),
+        warnings: crate::diag::count(findings.iter().copied(), Severity::Warning),
         work,
         href: format!("communities/{}/index.html", c.id),
         preview: has_preview.then(|| format!("communities/{}/gate.png", c.id)),
