@@ -9,6 +9,7 @@ pub mod charts;
 pub mod draw;
 pub mod pages;
 pub mod search;
+pub mod standard_page;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -557,7 +558,7 @@ impl<'a> Renderer<'a> {
     /// The standard, supervision and 404 pages.
     pub fn fixed_pages(&self, w: &Writer) -> Result<usize, BuildError> {
         let mut ctx = self.ctx("standard/index.html");
-        ctx.insert("s", &pages::standard_view(&self.content.standard));
+        ctx.insert("s", &standard_page::standard_view(&self.content.standard));
         w.write(
             "standard/index.html",
             self.render("standard.html", &ctx)?.as_bytes(),
