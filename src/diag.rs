@@ -305,6 +305,10 @@ pub struct Finding {
     /// Relative to the content folder, with `/`.
     pub file: String,
     pub loc: Loc,
+    /// The inventory entry the finding is about, when it is about one (the
+    /// work plan groups findings by it); `None` for a missing sign, a room, a
+    /// character or the file itself.
+    pub entry: Option<crate::model::Entry>,
     pub message: Msg,
     pub fix: Option<Msg>,
 }

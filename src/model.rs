@@ -46,6 +46,42 @@ impl Kind {
     }
 }
 
+/// Where an inventory entry stands: the inventory's list keys (SPEC §3), as
+/// the work plan (SPEC §7) names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
+    Gate,
+    Header,
+    GateWalls,
+    Indoor,
+    WallRules,
+    Awards,
+    Certificates,
+}
+
+impl Place {
+    /// Where it is, in words for residents.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Place::Gate => "大门两侧",
+            Place::Header => "门头",
+            Place::GateWalls => "大门两侧墙体",
+            Place::Indoor => "室内",
+            Place::WallRules => "上墙制度",
+            Place::Awards => "奖状奖牌",
+            Place::Certificates => "证明事项",
+        }
+    }
+}
+
+/// One entry of an inventory list: `gate[2]` is `Entry { place: Gate, index: 2 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Entry {
+    pub place: Place,
+    pub index: usize,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Orientation {
     #[default]

@@ -1,23 +1,55 @@
-//! What each community's gate should look like, and what must change: read
-//! from the inventory, the standard and the findings. The rules judge; the
-//! plan only arranges what the website and the sheets draw and list.
+//! The work plan of SPEC §7, one per community: the gate as the standard
+//! wants it (`signs`: keep, remake or make each sign), what must change
+//! (`work`: one item per physical thing or certificate, never per finding)
+//! and the `totals`. It reads the inventory, the standard and the findings;
+//! the rules judge, the plan only arranges. Every count any surface shows
+//! (pages, sheets, stats, plan.json) comes from here.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::diag::{Finding, Rule, Severity};
-use crate::model::{Community, Kind};
-use crate::rules::gate::classify;
+use crate::model::{Community, Entry, Kind, Orientation, Place};
+use crate::rules::gate::gate_roles;
 use crate::rules::header::identify;
 use crate::standard::{SignSpec, Standard};
 
+/// What becomes of one sign of the standard's gate (SPEC §7 `signs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignAction {
+    /// The community's own sign is right.
+    Keep,
+    /// It has one for this role, but horizontal or naming another place.
+    Remake,
+    /// It has none.
+    Make,
+}
+
+impl SignAction {
+    /// For the sign maker's table and the legend.
+    pub fn zh(self) -> &'static str {
+        match self {
+            SignAction::Keep => "保留现有",
+            SignAction::Remake => "重新制作",
+            SignAction::Make => "新做",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Sign {
+    pub place: Place,
     /// `party`, `committee`, `station`, an identifier id, or `guide`.
     pub role: String,
     /// The role's name in the standard: 村(社区)党组织 ...
     pub role_name: String,
     pub text: String,
-    /// True when the text is the standard's pattern, not a plaque the community has.
+    pub action: SignAction,
+    /// The inventory line of the community's own sign, if it has one.
+    pub line: Option<u32>,
+    /// True when the drawing shows a sign still to be made (remade or new).
     pub proposed: bool,
     pub text_color: String,
     pub background: String,
@@ -25,7 +57,6 @@ pub struct Sign {
     pub height_mm: u32,
     pub material: String,
 }
-
 #[derive(Clone, Debug, Serialize)]
 pub struct GuideRoom {
     pub name: String,
@@ -63,12 +94,25 @@ impl GatePlan {
     }
 }
 
-fn sign(role: &str, role_name: &str, text: String, proposed: bool, spec: &SignSpec) -> Sign {
+fn sign(
+    place: Place,
+    role: (&str, &str),
+    text: String,
+    own: Option<(SignAction, u32)>,
+    spec: &SignSpec,
+) -> Sign {
+    let (action, line) = match own {
+        Some((action, line)) => (action, Some(line)),
+        None => (SignAction::Make, None),
+    };
     Sign {
-        role: role.to_owned(),
-        role_name: role_name.to_owned(),
+        place,
+        role: role.0.to_owned(),
+        role_name: role.1.to_owned(),
         text,
-        proposed,
+        action,
+        line,
+        proposed: action != SignAction::Keep,
         text_color: spec.text_color.clone(),
         background: spec.background.clone(),
         width_mm: spec.size_mm[0],
@@ -77,20 +121,38 @@ fn sign(role: &str, role_name: &str, text: String, proposed: bool, spec: &SignSp
     }
 }
 
+/// The gate as the standard wants it for this community: for each role the
+/// plaque the rules keep (see [`gate_roles`]), remade when it is horizontal
+/// or names another place, made when there is none.
 pub fn gate_plan(c: &Community, std: &Standard) -> GatePlan {
     let village = c.kind == Kind::Village;
+    let gate = gate_roles(c, std);
     let mut left = Vec::new();
     let mut right = Vec::new();
     for role in &std.roles {
-        // The community's own plaque of this role, when it names the right place.
-        let own = c.gate.iter().find_map(|p| {
-            classify(&p.text.norm, std)
-                .filter(|m| m.role.id == role.id && m.place.ends_with(c.name.norm.as_str()))
-                .map(|_| p.text.raw.trim().to_owned())
-        });
-        let proposed = own.is_none();
-        let text = own.unwrap_or_else(|| role.proposed_for(&c.name.raw, village));
-        let s = sign(&role.id, &role.name, text, proposed, &role.sign);
+        let proposed = role.proposed_for(c.name.raw.trim(), village);
+        let (text, own) = match gate.kept.get(role.id.as_str()) {
+            Some(&i) => {
+                let p = &c.gate[i];
+                let names_us = gate.roles[i]
+                    .as_ref()
+                    .is_some_and(|m| m.place.ends_with(c.name.norm.as_str()));
+                let action = if names_us && p.orientation == Orientation::Vertical {
+                    SignAction::Keep
+                } else {
+                    SignAction::Remake
+                };
+                // A plaque naming another place is remade with this community's name.
+                let text = if names_us {
+                    p.text.raw.trim().to_owned()
+                } else {
+                    proposed
+                };
+                (text, Some((action, p.loc.line)))
+            }
+            None => (proposed, None),
+        };
+        let s = sign(Place::Gate, (&role.id, &role.name), text, own, &role.sign);
         if role.side == "right" {
             right.push(s);
         } else {
@@ -102,16 +164,21 @@ pub fn gate_plan(c: &Community, std: &Standard) -> GatePlan {
         .identifiers
         .iter()
         .map(|ident| {
-            let own = c
-                .header
-                .iter()
-                .find(|p| {
-                    identify(&p.text.norm, &c.name.norm, std).is_some_and(|i| i.id == ident.id)
-                })
-                .map(|p| p.text.raw.trim().to_owned());
-            let proposed = own.is_none();
-            let text = own.unwrap_or_else(|| ident.proposed_for(&c.name.raw));
-            sign(&ident.id, &ident.text, text, proposed, &ident.sign)
+            // The first of each identifier stays; later ones are duplicates.
+            let own = c.header.iter().find(|p| {
+                identify(&p.text.norm, &c.name.norm, std).is_some_and(|i| i.id == ident.id)
+            });
+            let text = own.map_or_else(
+                || ident.proposed_for(c.name.raw.trim()),
+                |p| p.text.raw.trim().to_owned(),
+            );
+            sign(
+                Place::Header,
+                (&ident.id, &ident.text),
+                text,
+                own.map(|p| (SignAction::Keep, p.loc.line)),
+                &ident.sign,
+            )
         })
         .collect();
     let own_guide = c.gate_walls.iter().find(|b| b.is_guide());
@@ -139,10 +206,10 @@ pub fn gate_plan(c: &Community, std: &Standard) -> GatePlan {
     };
     let guide = Guide {
         sign: sign(
-            "guide",
-            &std.guide.name,
-            std.guide.name.clone(),
-            own_guide.is_none(),
+            Place::GateWalls,
+            ("guide", &std.guide.name),
+            own_guide.map_or_else(|| std.guide.name.clone(), |b| b.text.raw.trim().to_owned()),
+            own_guide.map(|b| (SignAction::Keep, b.loc.line)),
             &std.guide.sign,
         ),
         title: format!("{}党群服务中心", c.name.raw.trim()),
@@ -156,44 +223,39 @@ pub fn gate_plan(c: &Community, std: &Standard) -> GatePlan {
     }
 }
 
-/// What kind of work a finding asks for, for the rectification lists and the
-/// county's totals.
+/// The six kinds of work of SPEC §7.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
-    /// A plaque or board comes down.
+    /// A plaque, identifier, board or indoor plaque comes down; a duplicate wall rule too.
     TakeDown,
-    /// A plaque is remade (wrong name, not vertical).
+    /// A plaque of a role is remade (horizontal, or naming another place).
     Remake,
     /// A missing plaque, identifier or guide board is made.
     Make,
-    /// A wall rule goes into the service handbook.
+    /// An internal wall rule goes into the service handbook.
     ToHandbook,
     /// An award comes off the wall.
     AwardOff,
     /// A certificate is no longer issued.
     StopCertificate,
-    /// Something to check (a room name, a character).
-    Review,
-    /// The inventory file itself must be corrected.
-    FixInventory,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 6] = [
         Action::TakeDown,
         Action::Remake,
         Action::Make,
         Action::ToHandbook,
         Action::AwardOff,
         Action::StopCertificate,
-        Action::Review,
-        Action::FixInventory,
     ];
 
-    pub fn of(rule: Rule) -> Action {
+    /// The work a finding asks for; `None` for findings that ask for no
+    /// physical change (a room name, a character, the file itself).
+    pub fn of(rule: Rule) -> Option<Action> {
         use Rule::*;
-        match rule {
+        Some(match rule {
             GateUnlisted | GateDuplicate | HeaderUnlisted | HeaderDuplicate | WallsUnlisted
             | WallsDuplicateGuide | IndoorUnapproved | RulesDuplicate => Action::TakeDown,
             GateHorizontal | GateNameMismatch => Action::Remake,
@@ -201,48 +263,83 @@ impl Action {
             RulesInternalOnWall => Action::ToHandbook,
             AwardsOnWall => Action::AwardOff,
             CertAbolished | CertUnlisted => Action::StopCertificate,
-            GuideUnknownRoom | TextMissingGlyph => Action::Review,
-            InputYaml | InputSchema | InputDuplicateId | InputFile => Action::FixInventory,
+            GuideUnknownRoom | TextMissingGlyph | InputYaml | InputSchema | InputDuplicateId
+            | InputFile => return None,
+        })
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::TakeDown => "take_down",
+            Action::Remake => "remake",
+            Action::Make => "make",
+            Action::ToHandbook => "to_handbook",
+            Action::AwardOff => "award_off",
+            Action::StopCertificate => "stop_certificate",
         }
     }
 
+    /// A heading for lists of this work.
     pub fn zh(self) -> &'static str {
         match self {
             Action::TakeDown => "摘除",
             Action::Remake => "重新制作",
             Action::Make => "新做",
-            Action::ToHandbook => "制度移入服务手册",
+            Action::ToHandbook => "移入服务手册",
             Action::AwardOff => "奖牌下墙",
             Action::StopCertificate => "停止出具证明",
-            Action::Review => "核对",
-            Action::FixInventory => "改正清单文件",
+        }
+    }
+
+    /// The count in a sentence, as the overview and town pages say it.
+    pub fn count_zh(self) -> &'static str {
+        match self {
+            Action::TakeDown => "块牌子、标识或制度要摘除",
+            Action::Remake => "块牌子要重新制作",
+            Action::Make => "块牌子、标识或引导牌要新做",
+            Action::ToHandbook => "项制度要移入服务手册",
+            Action::AwardOff => "块奖牌要从墙上取下",
+            Action::StopCertificate => "项证明不再作为常规事项出具",
         }
     }
 }
 
-/// Counts of the work findings ask for. A certificate that is both abolished
-/// and unlisted counts once.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Work {
+/// One thing that must change (SPEC §7 `work`).
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkItem {
+    pub action: Action,
+    pub place: Place,
+    /// The text as it reads (a plaque, a rule's title, a certificate's
+    /// name); for a sign to make, the standard's text.
+    pub text: String,
+    /// The inventory entry's line; `None` for a sign to make.
+    pub line: Option<u32>,
+    /// The rule codes behind it.
+    pub rules: Vec<&'static str>,
+    /// What will happen, in words for residents and sign makers.
+    pub description: String,
+}
+
+/// The count of work items per action; all six always present (SPEC §7).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
     pub take_down: usize,
     pub remake: usize,
     pub make: usize,
     pub to_handbook: usize,
     pub award_off: usize,
     pub stop_certificate: usize,
-    pub review: usize,
-    pub fix_inventory: usize,
 }
 
-impl Work {
-    pub fn add(&mut self, findings: &[&Finding]) {
-        let mut seen = std::collections::HashSet::new();
-        for f in findings {
-            let action = Action::of(f.rule);
-            if !seen.insert((action, f.file.as_str(), f.loc.line, f.loc.column)) {
-                continue;
-            }
-            *self.slot(action) += 1;
+impl Totals {
+    pub fn get(&self, a: Action) -> usize {
+        match a {
+            Action::TakeDown => self.take_down,
+            Action::Remake => self.remake,
+            Action::Make => self.make,
+            Action::ToHandbook => self.to_handbook,
+            Action::AwardOff => self.award_off,
+            Action::StopCertificate => self.stop_certificate,
         }
     }
 
@@ -254,21 +351,349 @@ impl Work {
             Action::ToHandbook => &mut self.to_handbook,
             Action::AwardOff => &mut self.award_off,
             Action::StopCertificate => &mut self.stop_certificate,
-            Action::Review => &mut self.review,
-            Action::FixInventory => &mut self.fix_inventory,
         }
     }
 
-    pub fn merge(&mut self, other: &Work) {
-        self.take_down += other.take_down;
-        self.remake += other.remake;
-        self.make += other.make;
-        self.to_handbook += other.to_handbook;
-        self.award_off += other.award_off;
-        self.stop_certificate += other.stop_certificate;
-        self.review += other.review;
-        self.fix_inventory += other.fix_inventory;
+    pub fn add(&mut self, o: &Totals) {
+        for a in Action::ALL {
+            *self.slot(a) += o.get(a);
+        }
     }
+
+    pub fn sum<'a>(all: impl IntoIterator<Item = &'a Totals>) -> Totals {
+        let mut t = Totals::default();
+        for o in all {
+            t.add(o);
+        }
+        t
+    }
+
+    pub fn is_empty(&self) -> bool {
+        Action::ALL.iter().all(|&a| self.get(a) == 0)
+    }
+
+    /// Each action with its count, in the order of [`Action::ALL`], for pages.
+    pub fn rows(&self) -> Vec<TotalRow> {
+        Action::ALL
+            .iter()
+            .map(|&a| TotalRow {
+                action: a.key(),
+                count: self.get(a),
+                label: a.count_zh(),
+                heading: a.zh(),
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TotalRow {
+    pub action: &'static str,
+    pub count: usize,
+    pub label: &'static str,
+    pub heading: &'static str,
+}
+
+/// A community's whole plan.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The gate as the standard wants it; `None` when the inventory could not
+    /// be read whole (nothing can be drawn).
+    pub gate: Option<GatePlan>,
+    pub work: Vec<WorkItem>,
+    pub totals: Totals,
+    pub status: Status,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Plan {
+    /// No error-severity finding (SPEC §4).
+    pub fn compliant(&self) -> bool {
+        self.errors == 0
+    }
+
+    /// The signs in drawing order (SPEC §7 `signs`).
+    pub fn signs(&self) -> impl Iterator<Item = &Sign> {
+        self.gate.iter().flat_map(GatePlan::all_signs)
+    }
+
+    /// The status in words: never plainly "合规" while signs are missing or
+    /// must be remade.
+    pub fn status_zh(&self) -> String {
+        let mut owed = Vec::new();
+        if self.totals.make > 0 {
+            owed.push(format!("{} 块待新做", self.totals.make));
+        }
+        if self.totals.remake > 0 {
+            owed.push(format!("{} 块待重新制作", self.totals.remake));
+        }
+        match self.status {
+            Status::Compliant | Status::Warnings if !owed.is_empty() => {
+                format!("合规，{}", owed.join("、"))
+            }
+            s => s.zh().to_owned(),
+        }
+    }
+
+    /// `plan.json` (SPEC §7).
+    pub fn to_json(&self, c: &Community) -> String {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            version: u32,
+            community: JsonCommunity<'a>,
+            compliant: bool,
+            signs: Vec<JsonSign<'a>>,
+            work: &'a [WorkItem],
+            totals: Totals,
+        }
+        #[derive(Serialize)]
+        struct JsonCommunity<'a> {
+            id: &'a str,
+            name: &'a str,
+            town: &'a str,
+            kind: &'static str,
+        }
+        #[derive(Serialize)]
+        struct JsonSign<'a> {
+            place: Place,
+            role: &'a str,
+            text: &'a str,
+            action: SignAction,
+            width_mm: u32,
+            height_mm: u32,
+            line: Option<u32>,
+        }
+        let json = Json {
+            version: 1,
+            community: JsonCommunity {
+                id: &c.id,
+                name: c.name.raw.trim(),
+                town: c.town.raw.trim(),
+                kind: c.kind.id(),
+            },
+            compliant: self.compliant(),
+            signs: self
+                .signs()
+                .map(|s| JsonSign {
+                    place: s.place,
+                    role: &s.role,
+                    text: &s.text,
+                    action: s.action,
+                    width_mm: s.width_mm,
+                    height_mm: s.height_mm,
+                    line: s.line,
+                })
+                .collect(),
+            work: &self.work,
+            totals: self.totals,
+        };
+        let mut out = serde_json::to_string_pretty(&json).expect("plain data serialises");
+        out.push('\n');
+        out
+    }
+
+    /// The work item about one inventory entry, if it must change.
+    pub fn item_for(&self, c: &Community, entry: Entry) -> Option<&WorkItem> {
+        let line = entry_line(c, entry)?;
+        self.work
+            .iter()
+            .find(|w| w.place == entry.place && w.line == Some(line))
+    }
+}
+
+/// The plan of one community, from its findings (those of its file).
+pub fn plan(c: &Community, std: &Standard, findings: &[&Finding]) -> Plan {
+    let status = Status::of(findings);
+    let errors = crate::diag::count(findings.iter().copied(), Severity::Error);
+    let warnings = crate::diag::count(findings.iter().copied(), Severity::Warning);
+    if !c.complete {
+        return Plan {
+            gate: None,
+            work: Vec::new(),
+            totals: Totals::default(),
+            status,
+            errors,
+            warnings,
+        };
+    }
+    let gate = gate_plan(c, std);
+
+    // One item per entry: the findings about it, the strongest action wins
+    // (an entry that comes down is not also remade or moved).
+    let mut by_entry: BTreeMap<Entry, (Action, Vec<&'static str>)> = BTreeMap::new();
+    for f in findings {
+        let (Some(entry), Some(action)) = (f.entry, Action::of(f.rule)) else {
+            continue;
+        };
+        let slot = by_entry.entry(entry).or_insert((action, Vec::new()));
+        slot.0 = slot.0.min(action);
+        if !slot.1.contains(&f.rule.code()) {
+            slot.1.push(f.rule.code());
+        }
+    }
+    let mut work: Vec<WorkItem> = by_entry
+        .into_iter()
+        .filter_map(|(entry, (action, rules))| {
+            let (text, line) = entry_text(c, entry)?;
+            Some(WorkItem {
+                action,
+                place: entry.place,
+                description: describe(c, std, &gate, entry, action, &text, &rules),
+                text,
+                line: Some(line),
+                rules,
+            })
+        })
+        .collect();
+    // Each sign to make is an item of its own, even though the findings of
+    // several missing signs share the line of `gate:`.
+    for s in gate.all_signs().filter(|s| s.action == SignAction::Make) {
+        let rule = match s.place {
+            Place::Gate => Rule::GateMissing,
+            Place::Header => Rule::HeaderMissing,
+            _ => Rule::WallsNoGuide,
+        };
+        work.push(WorkItem {
+            action: Action::Make,
+            place: s.place,
+            text: s.text.clone(),
+            line: None,
+            rules: vec![rule.code()],
+            description: format!(
+                "按标准新做{}“{}”（{}×{} 毫米），挂在{}",
+                sign_kind(s.place),
+                s.text,
+                s.width_mm,
+                s.height_mm,
+                s.place.zh()
+            ),
+        });
+    }
+    work.sort_by_key(|w| (w.action, w.line.is_none(), w.line));
+    let mut totals = Totals::default();
+    for w in &work {
+        *totals.slot(w.action) += 1;
+    }
+    Plan {
+        gate: Some(gate),
+        work,
+        totals,
+        status,
+        errors,
+        warnings,
+    }
+}
+
+fn sign_kind(place: Place) -> &'static str {
+    match place {
+        Place::Gate => "竖牌",
+        Place::Header => "门头标识",
+        Place::GateWalls => "引导牌",
+        _ => "牌子",
+    }
+}
+
+/// An entry's text and line, as the inventory has it.
+fn entry_text(c: &Community, e: Entry) -> Option<(String, u32)> {
+    let (text, loc) = match e.place {
+        Place::Gate => c.gate.get(e.index).map(|p| (&p.text, p.loc))?,
+        Place::Header => c.header.get(e.index).map(|p| (&p.text, p.loc))?,
+        Place::GateWalls => c.gate_walls.get(e.index).map(|b| (&b.text, b.loc))?,
+        Place::Indoor => c.indoor.get(e.index).map(|p| (&p.text, p.loc))?,
+        Place::WallRules => c.wall_rules.get(e.index).map(|r| (&r.title, r.loc))?,
+        Place::Awards => c.awards.get(e.index).map(|a| (&a.title, a.loc))?,
+        Place::Certificates => c.certificates.get(e.index).map(|x| (&x.name, x.loc))?,
+    };
+    Some((text.raw.trim().to_owned(), loc.line))
+}
+
+fn entry_line(c: &Community, e: Entry) -> Option<u32> {
+    entry_text(c, e).map(|(_, l)| l)
+}
+
+/// What will happen to one entry, said to residents and sign makers: no
+/// inventory keys, no rule codes, no file paths.
+fn describe(
+    c: &Community,
+    std: &Standard,
+    gate: &GatePlan,
+    e: Entry,
+    action: Action,
+    text: &str,
+    rules: &[&str],
+) -> String {
+    let has = |r: Rule| rules.contains(&r.code());
+    match action {
+        Action::TakeDown => {
+            let why = match e.place {
+                Place::Gate if has(Rule::GateDuplicate) => "同一种竖牌只挂一块".to_owned(),
+                Place::Gate => format!("大门两侧只挂{}", std.role_names()),
+                Place::Header if has(Rule::HeaderDuplicate) => "门头同一标识只挂一个".to_owned(),
+                Place::Header => format!("门头只挂{}", std.identifier_names()),
+                Place::GateWalls if has(Rule::WallsDuplicateGuide) => {
+                    format!("只挂一块统一的“{}”", std.guide.name)
+                }
+                Place::GateWalls => format!("大门两侧墙体只挂统一的“{}”", std.guide.name),
+                Place::Indoor => format!("室内挂牌须经{}审核同意", std.indoor_approver),
+                Place::WallRules => "墙上已有同名制度，重复的一份撤下".to_owned(),
+                _ => String::new(),
+            };
+            format!("摘除{}的“{text}”：{why}", e.place.zh())
+        }
+        Action::Remake => {
+            let sign = gate.plaques().find(|s| {
+                s.line.is_some() && s.action == SignAction::Remake && matches_line(c, e, s)
+            });
+            let new_text = sign.map_or(text, |s| s.text.as_str());
+            let (w, h) = sign.map_or((0, 0), |s| (s.width_mm, s.height_mm));
+            let mut why = Vec::new();
+            if has(Rule::GateHorizontal) {
+                why.push("大门两侧只挂竖牌".to_owned());
+            }
+            if has(Rule::GateNameMismatch) {
+                why.push(format!("牌上不是本{}的名称", c.kind.zh()));
+            }
+            format!(
+                "“{text}”重新制作为竖牌“{new_text}”（{w}×{h} 毫米）：{}",
+                why.join("，")
+            )
+        }
+        Action::ToHandbook => format!("“{text}”从墙上撤下，编入服务手册"),
+        Action::AwardOff => {
+            let ways: Vec<&str> = std
+                .displays
+                .iter()
+                .filter(|d| d.allowed)
+                .map(|d| d.name.as_str())
+                .collect();
+            format!("“{text}”从墙上取下，改为{}", ways.join("或"))
+        }
+        Action::StopCertificate => {
+            let cert = c.certificates.get(e.index);
+            match cert.and_then(|x| std.abolished_cert(&x.name.norm)) {
+                Some(item) => {
+                    let mut s = format!("“{text}”不再作为村(居)委会的常规证明事项出具");
+                    if let Some(h) = &item.handler {
+                        s.push_str(&format!("；群众可到{h}办理"));
+                    }
+                    if let Some(i) = &item.instead {
+                        s.push_str(&format!("（{i}）"));
+                    }
+                    if let Some(n) = &std.instead_note {
+                        s.push_str(&format!("。{n}"));
+                    }
+                    s
+                }
+                None => format!("“{text}”不在本地保留的证明事项清单上，不再出具"),
+            }
+        }
+        Action::Make => String::new(),
+    }
+}
+
+fn matches_line(c: &Community, e: Entry, s: &Sign) -> bool {
+    entry_line(c, e) == s.line
 }
 
 /// A community's standing, as the site shows it.

@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use crate::check::Report;
-use crate::diag::{Rule, Severity};
 use crate::load::Content;
 use crate::model::Community;
+use crate::plan::Plan;
 use crate::standard::Standard;
 
 /// One column: its key (JSON, code) and its Chinese header.
@@ -39,14 +39,12 @@ pub const TEXT_COLUMNS: [Column; 5] = [
     },
 ];
 
-pub const COUNT_COLUMNS: [Column; 16] = [
+/// The count columns: what the inventory holds, then the six totals of the
+/// work plan (SPEC §7, under their plan names), then the findings.
+pub const COUNT_COLUMNS: [Column; 17] = [
     Column {
         key: "gate_plaques",
         zh: "大门两侧牌子",
-    },
-    Column {
-        key: "gate_to_remove",
-        zh: "其中应摘除",
     },
     Column {
         key: "header_identifiers",
@@ -69,10 +67,6 @@ pub const COUNT_COLUMNS: [Column; 16] = [
         zh: "上墙制度(可留)",
     },
     Column {
-        key: "rules_to_move",
-        zh: "上墙制度(应移入手册)",
-    },
-    Column {
         key: "rules_moved",
         zh: "已移入服务手册",
     },
@@ -81,20 +75,32 @@ pub const COUNT_COLUMNS: [Column; 16] = [
         zh: "奖状奖牌",
     },
     Column {
-        key: "awards_on_wall",
-        zh: "其中挂墙",
-    },
-    Column {
         key: "certificates",
         zh: "出具证明事项",
     },
     Column {
-        key: "certificates_to_stop",
-        zh: "其中应停止",
+        key: "take_down",
+        zh: "应摘除",
     },
     Column {
-        key: "signs_to_make",
-        zh: "应新做牌子",
+        key: "remake",
+        zh: "应重新制作",
+    },
+    Column {
+        key: "make",
+        zh: "应新做",
+    },
+    Column {
+        key: "to_handbook",
+        zh: "应移入服务手册",
+    },
+    Column {
+        key: "award_off",
+        zh: "奖牌应下墙",
+    },
+    Column {
+        key: "stop_certificate",
+        zh: "证明应停止出具",
     },
     Column {
         key: "errors",
@@ -109,41 +115,43 @@ pub const COUNT_COLUMNS: [Column; 16] = [
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub gate_plaques: u32,
-    pub gate_to_remove: u32,
     pub header_identifiers: u32,
     pub wall_boards: u32,
     pub indoor_approved: u32,
     pub indoor_unapproved: u32,
     pub rules_staying: u32,
-    pub rules_to_move: u32,
     pub rules_moved: u32,
     pub awards: u32,
-    pub awards_on_wall: u32,
     pub certificates: u32,
-    pub certificates_to_stop: u32,
-    pub signs_to_make: u32,
+    pub take_down: u32,
+    pub remake: u32,
+    pub make: u32,
+    pub to_handbook: u32,
+    pub award_off: u32,
+    pub stop_certificate: u32,
     pub errors: u32,
     pub warnings: u32,
 }
 
 impl Counts {
     /// The values in the order of [`COUNT_COLUMNS`].
-    pub fn values(&self) -> [u32; 16] {
+    pub fn values(&self) -> [u32; 17] {
         [
             self.gate_plaques,
-            self.gate_to_remove,
             self.header_identifiers,
             self.wall_boards,
             self.indoor_approved,
             self.indoor_unapproved,
             self.rules_staying,
-            self.rules_to_move,
             self.rules_moved,
             self.awards,
-            self.awards_on_wall,
             self.certificates,
-            self.certificates_to_stop,
-            self.signs_to_make,
+            self.take_down,
+            self.remake,
+            self.make,
+            self.to_handbook,
+            self.award_off,
+            self.stop_certificate,
             self.errors,
             self.warnings,
         ]
@@ -151,19 +159,20 @@ impl Counts {
 
     pub fn add(&mut self, o: &Counts) {
         self.gate_plaques += o.gate_plaques;
-        self.gate_to_remove += o.gate_to_remove;
         self.header_identifiers += o.header_identifiers;
         self.wall_boards += o.wall_boards;
         self.indoor_approved += o.indoor_approved;
         self.indoor_unapproved += o.indoor_unapproved;
         self.rules_staying += o.rules_staying;
-        self.rules_to_move += o.rules_to_move;
         self.rules_moved += o.rules_moved;
         self.awards += o.awards;
-        self.awards_on_wall += o.awards_on_wall;
         self.certificates += o.certificates;
-        self.certificates_to_stop += o.certificates_to_stop;
-        self.signs_to_make += o.signs_to_make;
+        self.take_down += o.take_down;
+        self.remake += o.remake;
+        self.make += o.make;
+        self.to_handbook += o.to_handbook;
+        self.award_off += o.award_off;
+        self.stop_certificate += o.stop_certificate;
         self.errors += o.errors;
         self.warnings += o.warnings;
     }
@@ -209,18 +218,23 @@ impl Table {
     }
 }
 
-fn row(c: &Community, std: &Standard, findings: &[&crate::diag::Finding]) -> Row {
-    let count = |rules: &[Rule]| findings.iter().filter(|f| rules.contains(&f.rule)).count() as u32;
+fn row(c: &Community, std: &Standard, plan: &Plan) -> Row {
+    let n = |v: usize| v as u32;
+    let t = &plan.totals;
     let mut k = Counts {
-        gate_plaques: c.gate.len() as u32,
-        gate_to_remove: count(&[Rule::GateUnlisted, Rule::GateDuplicate]),
-        header_identifiers: c.header.len() as u32,
-        wall_boards: c.gate_walls.len() as u32,
-        awards: c.awards.len() as u32,
-        certificates: c.certificates.len() as u32,
-        signs_to_make: count(&[Rule::GateMissing, Rule::HeaderMissing, Rule::WallsNoGuide]),
-        errors: crate::diag::count(findings.iter().copied(), Severity::Error) as u32,
-        warnings: crate::diag::count(findings.iter().copied(), Severity::Warning) as u32,
+        gate_plaques: n(c.gate.len()),
+        header_identifiers: n(c.header.len()),
+        wall_boards: n(c.gate_walls.len()),
+        awards: n(c.awards.len()),
+        certificates: n(c.certificates.len()),
+        take_down: n(t.take_down),
+        remake: n(t.remake),
+        make: n(t.make),
+        to_handbook: n(t.to_handbook),
+        award_off: n(t.award_off),
+        stop_certificate: n(t.stop_certificate),
+        errors: n(plan.errors),
+        warnings: n(plan.warnings),
         ..Counts::default()
     };
     for p in &c.indoor {
@@ -234,26 +248,10 @@ fn row(c: &Community, std: &Standard, findings: &[&crate::diag::Finding]) -> Row
         let stays = std.category(&r.category).is_some_and(|cat| cat.on_wall);
         match (stays, r.on_wall) {
             (true, true) => k.rules_staying += 1,
-            (false, true) => k.rules_to_move += 1,
             (false, false) => k.rules_moved += 1,
-            (true, false) => {}
+            _ => {}
         }
     }
-    k.awards_on_wall = c
-        .awards
-        .iter()
-        .filter(|a| std.display(&a.display).is_some_and(|d| !d.allowed))
-        .count() as u32;
-    // A certificate both abolished and unlisted is one certificate to stop.
-    k.certificates_to_stop = c
-        .certificates
-        .iter()
-        .filter(|cert| {
-            findings.iter().any(|f| {
-                matches!(f.rule, Rule::CertAbolished | Rule::CertUnlisted) && f.loc == cert.loc
-            })
-        })
-        .count() as u32;
     Row {
         town: c.town.raw.trim().to_owned(),
         name: if c.name.raw.trim().is_empty() {
@@ -263,31 +261,32 @@ fn row(c: &Community, std: &Standard, findings: &[&crate::diag::Finding]) -> Row
         },
         id: c.id.clone(),
         kind: c.kind.zh(),
-        compliant: k.errors == 0,
+        compliant: plan.compliant(),
         counts: k,
     }
 }
 
 /// The table, rows sorted by town then name (as the county reports it upward).
 pub fn table(content: &Content, report: &Report) -> Table {
-    table_by_file(content, &crate::site::pages::by_file(report))
-}
-
-/// [`table`], from findings already grouped by file.
-pub fn table_by_file(
-    content: &Content,
-    by_file: &std::collections::HashMap<&str, Vec<&crate::diag::Finding>>,
-) -> Table {
-    let mut rows: Vec<Row> = content
+    let by_file = crate::site::pages::by_file(report);
+    let plans: Vec<Plan> = content
         .communities
         .iter()
         .map(|c| {
-            row(
-                c,
-                &content.standard,
-                by_file.get(c.file.as_str()).map_or(&[], Vec::as_slice),
-            )
+            let findings = by_file.get(c.file.as_str()).map_or(&[][..], Vec::as_slice);
+            crate::plan::plan(c, &content.standard, findings)
         })
+        .collect();
+    table_of(content, &plans)
+}
+
+/// [`table`], from each community's plan (in the order of `content.communities`).
+pub fn table_of(content: &Content, plans: &[Plan]) -> Table {
+    let mut rows: Vec<Row> = content
+        .communities
+        .iter()
+        .zip(plans)
+        .map(|(c, plan)| row(c, &content.standard, plan))
         .collect();
     rows.sort_by(|a, b| (&a.town, &a.name, &a.id).cmp(&(&b.town, &b.name, &b.id)));
     let mut total = Counts::default();

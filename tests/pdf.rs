@@ -48,12 +48,13 @@ fn pdfs_into(s: &Sample, id: &str, out: &str) -> (PathBuf, Vec<(String, Vec<u8>)
         .iter()
         .filter(|f| f.file == c.file)
         .collect();
-    let plan = qingpai::plan::gate_plan(c, &s.content.standard);
+    let plan = qingpai::plan::plan(c, &s.content.standard, &findings);
+    let gate = plan.gate.as_ref().expect("a gate to draw");
     let input = Input {
         c,
         std: &s.content.standard,
-        findings: &findings,
         plan: &plan,
+        gate,
         theme: &s.theme,
         site: s.content.site.as_ref().expect("site.yaml"),
         built_on: "2024-09-30",

@@ -156,14 +156,14 @@ fn pages_show_the_findings_and_the_standard() {
     let read = |p: &str| std::fs::read_to_string(site.join(p)).unwrap();
     let hongqi = read("communities/hongqi/index.html");
     assert!(hongqi.contains("红旗社区退役军人服务站"));
-    assert!(hongqi.contains("大门两侧不得悬挂“红旗社区退役军人服务站”"));
+    assert!(hongqi.contains("摘除大门两侧的“红旗社区退役军人服务站”"));
     assert!(hongqi.contains("<svg"), "the gate is drawn inline");
     assert!(
         !hongqi.contains("<text"),
         "sign text is outlined, not left to the reader's fonts"
     );
     assert!(
-        hongqi.contains("群众改到哪里办"),
+        hongqi.contains("群众可到公安派出所"),
         "abolished certificates say where to go instead"
     );
     let xingfu = read("communities/xingfu/index.html");

@@ -61,6 +61,7 @@ pub fn load(dir: &Path) -> Content {
                 community: None,
                 file: "site.yaml".into(),
                 loc: Loc::START,
+                entry: None,
                 message: Msg::new(
                     format!("内容文件夹“{}”里没有 site.yaml", dir.display()),
                     format!("the content folder `{}` has no site.yaml", dir.display()),
@@ -199,6 +200,7 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, findings: 
                     community: None,
                     file: rel.clone(),
                     loc: Loc::START,
+                    entry: None,
                     message: Msg::new(
                         format!("“{rel}”是指向 content 文件夹以外的链接"),
                         format!("`{rel}` is a link that leads outside the content folder"),
@@ -234,6 +236,7 @@ pub fn duplicate_ids(communities: &[Community], findings: &mut Vec<Finding>) {
                 community: Some(c.id.clone()),
                 file: c.file.clone(),
                 loc: c.id_loc,
+                entry: None,
                 message: Msg::new(
                     format!(
                         "编号“{}”和 {} 重复：编号在整个网站里必须唯一",
@@ -321,6 +324,7 @@ pub fn read_finding(file: &str, community: Option<&str>, e: ReadError) -> Findin
         community: community.map(str::to_owned),
         file: file.to_owned(),
         loc,
+        entry: None,
         message,
         fix: Some(fix),
     }
@@ -364,6 +368,7 @@ pub fn syntax_finding(file: &str, community: Option<&str>, e: &SyntaxError) -> F
         community: community.map(str::to_owned),
         file: file.to_owned(),
         loc: e.loc,
+        entry: None,
         message: Msg::new(zh, en),
         fix: Some(Msg::new(fix_zh, fix_en)),
     }

@@ -142,6 +142,7 @@ impl<'a> Ctx<'a> {
             community: self.community.clone(),
             file: self.file.to_owned(),
             loc,
+            entry: None,
             message,
             fix: Some(fix),
         });

@@ -26,9 +26,8 @@ mod sheet;
 pub mod signs;
 pub mod svg;
 
-use crate::diag::Finding;
 use crate::model::{Community, Site};
-use crate::plan::GatePlan;
+use crate::plan::{GatePlan, Plan};
 use crate::site::theme::Theme;
 use crate::standard::Standard;
 
@@ -36,9 +35,10 @@ use crate::standard::Standard;
 pub struct Input<'a> {
     pub c: &'a Community,
     pub std: &'a Standard,
-    /// This community's findings (any order).
-    pub findings: &'a [&'a Finding],
-    pub plan: &'a GatePlan,
+    /// The work plan: what the sheet's table and checklist list.
+    pub plan: &'a Plan,
+    /// The gate as drawn (the plan's, for a community that could be read whole).
+    pub gate: &'a GatePlan,
     pub theme: &'a Theme,
     pub site: &'a Site,
     /// The build date, as printed in the title block: `2024-09-30`.

@@ -9,9 +9,8 @@ use printpdf::Color;
 use super::Input;
 use super::doc::{Doc, grey, rgb, text_width, wrap};
 use super::svg;
-use crate::diag::Lang;
 use crate::fonts::{Anchor, Weight};
-use crate::plan::{Action, Sign};
+use crate::plan::{Action, Sign, SignAction};
 
 const W: f32 = 420.0;
 const H: f32 = 297.0;
@@ -79,41 +78,21 @@ impl Block {
     }
 }
 
-/// What the findings ask for, grouped by the kind of work.
+/// The plan's work, grouped by the kind of work, one tick box per item.
 fn blocks(input: &Input, width: f32) -> Vec<Block> {
-    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for action in Action::ALL {
         let items: Vec<_> = input
-            .findings
+            .plan
+            .work
             .iter()
-            .filter(|f| Action::of(f.rule) == action)
-            .filter(|f| seen.insert((action, f.file.as_str(), f.loc.line, f.loc.column)))
+            .filter(|w| w.action == action)
             .collect();
-        if items.is_empty() {
-            continue;
-        }
-        for (i, f) in items.iter().enumerate() {
-            let mut lines = Vec::new();
-            for l in wrap(f.message.get(Lang::Zh), width, 7.5, Weight::Regular) {
-                lines.push((l, 7.5, Weight::Regular, false));
-            }
-            if let Some(fix) = &f.fix {
-                for l in wrap(
-                    &format!("→ {}", fix.get(Lang::Zh)),
-                    width,
-                    6.3,
-                    Weight::Regular,
-                ) {
-                    lines.push((l, 6.3, Weight::Regular, true));
-                }
-            }
-            lines.push((
-                format!("清单第 {} 行 · {}", f.loc.line, f.rule.code()),
-                5.5,
-                Weight::Regular,
-                true,
-            ));
+        for (i, w) in items.iter().enumerate() {
+            let lines = wrap(&w.description, width, 7.5, Weight::Regular)
+                .into_iter()
+                .map(|l| (l, 7.5, Weight::Regular, false))
+                .collect();
             out.push(Block {
                 heading: (i == 0).then(|| format!("{}（{} 项）", action.zh(), items.len())),
                 lines,
@@ -126,7 +105,7 @@ fn blocks(input: &Input, width: f32) -> Vec<Block> {
             heading: Some("无需整改".into()),
             lines: vec![(
                 format!(
-                    "{}的清单符合标准，没有需要整改的事项。",
+                    "{}的标识标牌、上墙制度、奖牌和证明事项都符合要求，没有需要整改的事项。",
                     input.c.name.raw.trim()
                 ),
                 7.5,
@@ -161,7 +140,7 @@ fn area(i: usize) -> (usize, f32, f32, f32, f32) {
 pub fn sheet(input: &Input) -> Result<Vec<u8>, String> {
     let c = input.c;
     let name = c.name.raw.trim();
-    let gate_svg = crate::site::draw::gate(input.theme, input.plan).map_err(|e| e.to_string())?;
+    let gate_svg = crate::site::draw::gate(input.theme, input.gate).map_err(|e| e.to_string())?;
     let gate = svg::convert(&gate_svg)?;
 
     // Lay the list out first: it decides how many pages there are.
@@ -212,7 +191,7 @@ pub fn sheet(input: &Input) -> Result<Vec<u8>, String> {
     );
     doc.text(
         0,
-        "红色虚线框：本村(社区)还没有、需按标准新做的牌子；圆圈数字对应下表编号",
+        "红色虚线框：需按标准新做或重新制作的牌子；圆圈数字对应下表编号",
         DX + DW,
         34.0,
         6.5,
@@ -221,7 +200,7 @@ pub fn sheet(input: &Input) -> Result<Vec<u8>, String> {
         &grey(0.35),
     );
     doc.drawing(0, &gate, gx, gy, k);
-    let signs: Vec<&Sign> = input.plan.all_signs().collect();
+    let signs: Vec<&Sign> = input.gate.all_signs().collect();
     if gate.placed.len() == signs.len() {
         for (b, s) in gate.placed.iter().zip(&signs) {
             // Only where the box found is the sign (a theme may draw otherwise).
@@ -528,14 +507,14 @@ fn table(doc: &mut Doc, input: &Input, signs: &[&Sign]) {
     y += head_h;
     for (i, s) in signs.iter().enumerate() {
         let text = if s.role == "guide" {
-            input.plan.guide.title.clone()
+            input.gate.guide.title.clone()
         } else {
             s.text.clone()
         };
-        let status = if s.proposed {
-            "按标准新做"
-        } else {
-            "保留现有（核对尺寸）"
+        let status = match s.action {
+            SignAction::Keep => "保留现有（核对尺寸）",
+            SignAction::Remake => "重新制作",
+            SignAction::Make => "按标准新做",
         };
         let cells: [String; 10] = [
             (i + 1).to_string(),
@@ -595,7 +574,7 @@ fn table(doc: &mut Doc, input: &Input, signs: &[&Sign]) {
 
     // The guide board's rooms, and notes for the sign maker.
     let rooms: Vec<String> = input
-        .plan
+        .gate
         .guide
         .rooms
         .iter()

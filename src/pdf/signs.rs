@@ -36,8 +36,8 @@ pub fn tiles(length: f32) -> Vec<(f32, f32)> {
 
 pub fn signs(input: &Input) -> Result<Vec<u8>, String> {
     let mut doc = Doc::new();
-    for s in input.plan.all_signs() {
-        let guide = (s.role == "guide").then_some(&input.plan.guide);
+    for s in input.gate.all_signs() {
+        let guide = (s.role == "guide").then_some(&input.gate.guide);
         let d = draw::sign(input.theme, s, guide).map_err(|e| e.to_string())?;
         let conv = svg::convert(&d.standalone())?;
         let k = d.width / conv.width;

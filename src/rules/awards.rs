@@ -1,7 +1,7 @@
 //! 奖状奖牌: none on the walls (`awards.on-wall`).
 
 use crate::diag::{Msg, Rule};
-use crate::model::Community;
+use crate::model::{Community, Place};
 use crate::rules::Findings;
 use crate::standard::Standard;
 
@@ -18,15 +18,17 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
         .filter(|d| d.allowed)
         .map(|d| d.id.as_str())
         .collect();
-    for a in &c.awards {
+    for (i, a) in c.awards.iter().enumerate() {
         let Some(display) = std.display(&a.display) else {
             continue;
         };
         if display.allowed {
             continue;
         }
-        out.push(
+        out.push_entry(
             Rule::AwardsOnWall,
+            Place::Awards,
+            i,
             a.loc,
             Msg::new(
                 format!(

@@ -3,12 +3,14 @@
 //! nothing outside it (`cert.unlisted`).
 
 use crate::diag::{Msg, Rule};
-use crate::model::Community;
+use crate::model::{Community, Place};
 use crate::rules::Findings;
 use crate::standard::Standard;
 
 pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
-    for cert in &c.certificates {
+    for (i, cert) in c.certificates.iter().enumerate() {
+        // An abolished certificate gets only that finding (SPEC §4), even when
+        // it is also off the retained list: one certificate, one thing to stop.
         if let Some(item) = std.abolished_cert(&cert.name.norm) {
             let mut route = String::new();
             if let Some(h) = &item.handler {
@@ -20,8 +22,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
             if let Some(note) = &std.instead_note {
                 route.push_str(&format!("（{note}）"));
             }
-            out.push(
+            out.push_entry(
                 Rule::CertAbolished,
+                Place::Certificates,
+                i,
                 cert.loc,
                 Msg::new(
                     format!(
@@ -38,10 +42,11 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                     format!("stop issuing it and remove it from the inventory; residents go to: {}", item.handler.as_deref().unwrap_or("the competent authority")),
                 ),
             );
-        }
-        if std.retained.is_some() && std.retained_cert(&cert.name.norm).is_none() {
-            out.push(
+        } else if std.retained.is_some() && std.retained_cert(&cert.name.norm).is_none() {
+            out.push_entry(
                 Rule::CertUnlisted,
+                Place::Certificates,
+                i,
                 cert.loc,
                 Msg::new(
                     format!("“{}”不在本地公布的保留证明事项清单上", cert.name.raw),

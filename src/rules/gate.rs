@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::diag::{Msg, Rule};
-use crate::model::{Community, Kind, Orientation};
+use crate::model::{Community, Kind, Orientation, Place};
 use crate::rules::{Findings, kind_word};
 use crate::standard::{Role, Standard};
 
@@ -71,37 +71,52 @@ pub fn classify<'s>(norm: &str, std: &'s Standard) -> Option<RoleMatch<'s>> {
     None
 }
 
+/// Each plaque's role, and the plaque kept for each role: the one that is
+/// right as it hangs (names this community, vertical), else one that names
+/// this community, else the first. The others of the role are duplicates.
+/// The rules and the work plan both read this, so they agree on which
+/// plaque stays.
+pub struct GateRoles<'s> {
+    pub roles: Vec<Option<RoleMatch<'s>>>,
+    /// Role id -> index into `gate` of the plaque kept for it.
+    pub kept: HashMap<&'s str, usize>,
+}
+
+pub fn gate_roles<'s>(c: &Community, std: &'s Standard) -> GateRoles<'s> {
+    let name = c.name.norm.as_str();
+    let roles: Vec<Option<RoleMatch>> =
+        c.gate.iter().map(|p| classify(&p.text.norm, std)).collect();
+    let rank = |i: usize| -> u8 {
+        let names_us = roles[i].as_ref().is_some_and(|m| m.place.ends_with(name));
+        let vertical = c.gate[i].orientation == Orientation::Vertical;
+        u8::from(names_us) * 2 + u8::from(names_us && vertical)
+    };
+    let mut kept: HashMap<&'s str, usize> = HashMap::new();
+    for (i, m) in roles.iter().enumerate() {
+        let Some(m) = m else { continue };
+        match kept.get(m.role.id.as_str()) {
+            Some(&k) if rank(k) >= rank(i) => {}
+            _ => {
+                kept.insert(&m.role.id, i);
+            }
+        }
+    }
+    GateRoles { roles, kept }
+}
+
 pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
     let name = &c.name.norm;
     let village = c.kind == Kind::Village;
     let mut first: HashMap<&str, (u32, &str)> = HashMap::new();
-    // The plaque kept for each role: the first that names this community, else the first.
-    let roles: Vec<Option<RoleMatch>> =
-        c.gate.iter().map(|p| classify(&p.text.norm, std)).collect();
-    let mut kept: HashMap<&str, usize> = HashMap::new();
-    for (i, m) in roles.iter().enumerate() {
-        let Some(m) = m else { continue };
-        let names_us = m.place.ends_with(name.as_str());
-        match kept.get(m.role.id.as_str()) {
-            None => {
-                kept.insert(&m.role.id, i);
-            }
-            Some(&k) => {
-                let kept_names_us = roles[k]
-                    .as_ref()
-                    .is_some_and(|r| r.place.ends_with(name.as_str()));
-                if names_us && !kept_names_us {
-                    kept.insert(&m.role.id, i);
-                }
-            }
-        }
-    }
+    let GateRoles { roles, kept } = gate_roles(c, std);
     for (i, p) in c.gate.iter().enumerate() {
         let role = roles[i].as_ref();
         if p.orientation == Orientation::Horizontal {
             let [w, h] = role.map_or([400, 2400], |m| m.role.sign.size_mm);
-            out.push(
+            out.push_entry(
                 Rule::GateHorizontal,
+                Place::Gate,
+                i,
                 p.loc,
                 Msg::new(
                     format!("“{}”是横牌：大门两侧只挂竖牌", p.text.raw),
@@ -114,8 +129,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
             );
         }
         let Some(m) = role else {
-            out.push(
+            out.push_entry(
                 Rule::GateUnlisted,
+                Place::Gate,
+                i,
                 p.loc,
                 Msg::new(
                     format!("大门两侧不得悬挂“{}”：只许挂{}这 {} 块竖牌", p.text.raw, std.role_names(), std.roles.len()),
@@ -136,8 +153,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
         let keep = kept[m.role.id.as_str()];
         if keep != i {
             let (line, text) = (c.gate[keep].loc.line, c.gate[keep].text.raw.as_str());
-            out.push(
+            out.push_entry(
                 Rule::GateDuplicate,
+                Place::Gate,
+                i,
                 p.loc,
                 Msg::new(
                     format!(
@@ -159,8 +178,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
         first.insert(&m.role.id, (p.loc.line, &p.text.raw));
         if !m.place.ends_with(name.as_str()) {
             let proposed = m.role.proposed_for(&c.name.raw, village);
-            out.push(
+            out.push_entry(
                 Rule::GateNameMismatch,
+                Place::Gate,
+                i,
                 p.loc,
                 Msg::new(
                     format!(

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diag::{Msg, Rule};
-use crate::model::Community;
+use crate::model::{Community, Place};
 use crate::rules::Findings;
 use crate::standard::{Identifier, Standard};
 
@@ -23,7 +23,7 @@ pub fn identify<'s>(norm: &str, community_name: &str, std: &'s Standard) -> Opti
 
 pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
     let mut first: HashMap<&str, (u32, &str)> = HashMap::new();
-    for p in &c.header {
+    for (i, p) in c.header.iter().enumerate() {
         let Some(ident) = identify(&p.text.norm, &c.name.norm, std) else {
             // A known identifier with the wrong place name before it is worth naming.
             let near = std
@@ -51,8 +51,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                     ),
                 ),
             };
-            out.push(
+            out.push_entry(
                 Rule::HeaderUnlisted,
+                Place::Header,
+                i,
                 p.loc,
                 Msg::new(
                     format!(
@@ -72,8 +74,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
             continue;
         };
         if let Some((line, text)) = first.get(ident.id.as_str()) {
-            out.push(
+            out.push_entry(
                 Rule::HeaderDuplicate,
+                Place::Header,
+                i,
                 p.loc,
                 Msg::new(
                     format!("“{}”在门头挂了第二次", p.text.raw),

@@ -1,17 +1,19 @@
 //! 室内牌子: each needs a city-level approval reference (`indoor.unapproved`).
 
 use crate::diag::{Msg, Rule};
-use crate::model::Community;
+use crate::model::{Community, Place};
 use crate::rules::Findings;
 use crate::standard::Standard;
 
 pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
-    for p in &c.indoor {
+    for (i, p) in c.indoor.iter().enumerate() {
         if p.approval.as_deref().is_some_and(|a| !a.trim().is_empty()) {
             continue;
         }
-        out.push(
+        out.push_entry(
             Rule::IndoorUnapproved,
+            Place::Indoor,
+            i,
             p.loc,
             Msg::new(
                 format!("室内牌子“{}”没有经过{}审核同意", p.text.raw, std.indoor_approver),

@@ -13,7 +13,7 @@ pub mod wall_rules;
 pub mod walls;
 
 use crate::diag::{Finding, Loc, Msg, Rule};
-use crate::model::Community;
+use crate::model::{Community, Entry, Place};
 use crate::standard::Standard;
 
 /// Findings of one community, as the rules add them.
@@ -30,12 +30,31 @@ impl<'a> Findings<'a> {
         }
     }
 
+    /// A finding about the whole community or a part of an entry.
     pub fn push(&mut self, rule: Rule, loc: Loc, message: Msg, fix: Msg) {
+        self.push_finding(rule, None, loc, message, fix);
+    }
+
+    /// A finding about one inventory entry, located at it.
+    pub fn push_entry(
+        &mut self,
+        rule: Rule,
+        place: Place,
+        index: usize,
+        loc: Loc,
+        message: Msg,
+        fix: Msg,
+    ) {
+        self.push_finding(rule, Some(Entry { place, index }), loc, message, fix);
+    }
+
+    fn push_finding(&mut self, rule: Rule, entry: Option<Entry>, loc: Loc, message: Msg, fix: Msg) {
         self.list.push(Finding {
             rule,
             community: Some(self.community.id.clone()),
             file: self.community.file.clone(),
             loc,
+            entry,
             message,
             fix: Some(fix),
         });

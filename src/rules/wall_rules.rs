@@ -5,18 +5,20 @@
 use std::collections::HashMap;
 
 use crate::diag::{Msg, Rule};
-use crate::model::Community;
+use crate::model::{Community, Place};
 use crate::rules::Findings;
 use crate::standard::Standard;
 
 pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
     let mut on_wall: HashMap<&str, u32> = HashMap::new();
-    for r in c.wall_rules.iter().filter(|r| r.on_wall) {
+    for (i, r) in c.wall_rules.iter().enumerate().filter(|(_, r)| r.on_wall) {
         if let Some(cat) = std.category(&r.category)
             && !cat.on_wall
         {
-            out.push(
+            out.push_entry(
                 Rule::RulesInternalOnWall,
+                Place::WallRules,
+                i,
                 r.loc,
                 Msg::new(
                     format!("“{}”属于{}类，不再上墙", r.title.raw, cat.name),
@@ -29,8 +31,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
             );
         }
         match on_wall.get(r.title.norm.as_str()) {
-            Some(line) => out.push(
+            Some(line) => out.push_entry(
                 Rule::RulesDuplicate,
+                Place::WallRules,
+                i,
                 r.loc,
                 Msg::new(
                     format!("墙上已有同名制度“{}”（第 {line} 行）", r.title.raw),

@@ -3,19 +3,21 @@
 //! from the standard's list (`guide.unknown-room`).
 
 use crate::diag::{Msg, Rule};
-use crate::model::Community;
+use crate::model::{Community, Place};
 use crate::rules::Findings;
 use crate::standard::Standard;
 
 pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
     let guide_name = &std.guide.name;
     let mut first_guide: Option<&crate::model::Board> = None;
-    for b in &c.gate_walls {
+    for (i, b) in c.gate_walls.iter().enumerate() {
         if !b.is_guide() {
             let looks_like_guide =
                 b.text.norm.contains("引导") || b.text.norm == crate::text::normalize(guide_name);
-            out.push(
+            out.push_entry(
                 Rule::WallsUnlisted,
+                Place::GateWalls,
+                i,
                 b.loc,
                 Msg::new(
                     format!("大门两侧墙体不得悬挂“{}”：只许统一悬挂“{guide_name}”", b.text.raw),
@@ -37,8 +39,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
         }
         match first_guide {
             None => first_guide = Some(b),
-            Some(first) => out.push(
+            Some(first) => out.push_entry(
                 Rule::WallsDuplicateGuide,
+                Place::GateWalls,
+                i,
                 b.loc,
                 Msg::new(
                     format!(

@@ -499,8 +499,7 @@ impl State {
         let summaries = r.communities(&w)?;
         let towns = pages::towns(&summaries);
         r.towns(&towns, None, &w)?;
-        let table = r.table();
-        r.index(&summaries, &towns, &table, &w)?;
+        r.index(&summaries, &towns, &w)?;
         r.fixed_pages(&w)?;
         r.indexes(&summaries, &towns, &w)?;
         r.assets(&w)?;
@@ -568,8 +567,7 @@ impl State {
             }
         }
         r.towns(&towns, Some(&towns_touched), &w)?;
-        let table = r.table();
-        r.index(&summaries, &towns, &table, &w)?;
+        r.index(&summaries, &towns, &w)?;
         r.indexes(&summaries, &towns, &w)?;
         let written: BTreeMap<String, Vec<u8>> = w.into_files();
         let mut files = shared.files.write().expect("files");

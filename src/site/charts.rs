@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
+use crate::plan::{Action, Totals};
 use crate::site::pages::TownView;
-use crate::stats::Table;
 
 #[derive(Serialize)]
 pub struct Segment {
@@ -130,17 +130,13 @@ pub fn compliance_by_town(towns: &[TownView]) -> Chart {
     )
 }
 
-/// What must come down or change, by kind, over the county.
-pub fn work_by_kind(table: &Table) -> Chart {
-    let t = &table.total;
-    let items: Vec<(&str, u32)> = vec![
-        ("大门两侧应摘除的牌子", t.gate_to_remove),
-        ("未经审批的室内牌子", t.indoor_unapproved),
-        ("应移入服务手册的制度", t.rules_to_move),
-        ("挂在墙上的奖牌", t.awards_on_wall),
-        ("应停止出具的证明", t.certificates_to_stop),
-        ("应新做的牌子和标识", t.signs_to_make),
-    ];
+/// The county's work, by the six kinds of the plan (the same totals the
+/// overview's numbers show).
+pub fn work_by_kind(totals: &Totals) -> Chart {
+    let items: Vec<(&str, usize)> = Action::ALL
+        .iter()
+        .map(|&a| (a.zh(), totals.get(a)))
+        .collect();
     let summary = items
         .iter()
         .map(|(l, v)| format!("{l}{v}项"))
@@ -148,7 +144,7 @@ pub fn work_by_kind(table: &Table) -> Chart {
         .join("，");
     let rows = items
         .into_iter()
-        .map(|(l, v)| (l.to_owned(), vec![(v as usize, "work")]))
+        .map(|(l, v)| (l.to_owned(), vec![(v, "work")]))
         .collect();
     chart(
         "chart-work",

@@ -340,6 +340,10 @@ pub struct Renderer<'a> {
     pub pdf: bool,
     built_on: String,
     by_file: std::collections::HashMap<&'a str, Vec<&'a crate::diag::Finding>>,
+    /// Each community's work plan, in the order of `content.communities`:
+    /// the one source of every count the pages, sheets and stats show.
+    plans: Vec<plan::Plan>,
+    plan_index: std::collections::HashMap<&'a str, usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -358,6 +362,7 @@ impl<'a> Renderer<'a> {
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
+        let by_file = pages::by_file(report);
         Renderer {
             content,
             report,
@@ -366,13 +371,25 @@ impl<'a> Renderer<'a> {
             previews,
             pdf: false,
             built_on: crate::commands::new::today(),
-            by_file: pages::by_file(report),
+            plans: plans(content, &by_file),
+            plan_index: content
+                .communities
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.file.as_str(), i))
+                .collect(),
+            by_file,
         }
+    }
+
+    /// The plan of a community of this content.
+    pub fn plan(&self, c: &crate::model::Community) -> &plan::Plan {
+        &self.plans[self.plan_index[c.file.as_str()]]
     }
 
     /// The survey table (for the overview's charts and the stats files).
     pub fn table(&self) -> crate::stats::Table {
-        crate::stats::table_by_file(self.content, &self.by_file)
+        crate::stats::table_of(self.content, &self.plans)
     }
 
     /// Also write each community's PDFs.
@@ -402,10 +419,13 @@ impl<'a> Renderer<'a> {
             self.by_file.get(c.file.as_str()).map_or(&[], Vec::as_slice);
         let dir = format!("communities/{}", c.id);
         let mut downloads = Vec::new();
-        let (plan, gate_svg) = if c.complete {
-            let plan = plan::gate_plan(c, &self.content.standard);
+        let plan = self.plan(c);
+        if c.complete {
+            w.write(&format!("{dir}/plan.json"), plan.to_json(c).as_bytes())?;
+        }
+        let gate_svg = if let Some(gate) = &plan.gate {
             let svg =
-                draw::gate(self.theme, &plan).map_err(|e| render_error("signs/gate.svg", &e))?;
+                draw::gate(self.theme, gate).map_err(|e| render_error("signs/gate.svg", &e))?;
             w.write(&format!("{dir}/gate.svg"), svg.as_bytes())?;
             downloads.push(pages::Download {
                 label: "大门立面示意图（SVG，可缩放）".into(),
@@ -430,8 +450,8 @@ impl<'a> Renderer<'a> {
                 let input = crate::pdf::Input {
                     c,
                     std: &self.content.standard,
-                    findings,
-                    plan: &plan,
+                    plan,
+                    gate,
                     theme: self.theme,
                     site: self.content.site.as_ref().expect("a site to build"),
                     built_on: &self.built_on,
@@ -456,16 +476,23 @@ impl<'a> Renderer<'a> {
                     });
                 }
             }
-            (Some(plan), svg)
+            if c.complete {
+                downloads.push(pages::Download {
+                    label: "整改计划（JSON 开放数据）".into(),
+                    href: "plan.json".into(),
+                    kind: "json",
+                });
+            }
+            svg
         } else {
-            (None, String::new())
+            String::new()
         };
-        let has_preview = self.previews && plan.is_some();
+        let has_preview = self.previews && plan.gate.is_some();
         let page = pages::community_page(
             c,
             &self.content.standard,
             findings,
-            plan.as_ref(),
+            plan,
             gate_svg,
             downloads,
             has_preview,
@@ -511,12 +538,11 @@ impl<'a> Renderer<'a> {
         &self,
         summaries: &[pages::Summary],
         towns: &[pages::TownView],
-        table: &crate::stats::Table,
         w: &Writer,
     ) -> Result<(), BuildError> {
         let totals = Totals {
             communities: summaries.len(),
-            compliant: summaries.iter().filter(|s| s.status.is_compliant()).count(),
+            compliant: summaries.iter().filter(|s| s.compliant).count(),
             noncompliant: summaries
                 .iter()
                 .filter(|s| s.status == plan::Status::Noncompliant)
@@ -531,12 +557,13 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.ctx("index.html");
         ctx.insert("towns", towns);
         ctx.insert("totals", &totals);
-        ctx.insert("work", &pages::county_work(summaries));
+        let county = pages::county_totals(summaries);
+        ctx.insert("work", &county.rows());
         ctx.insert(
             "charts",
             &[
                 charts::compliance_by_town(towns),
-                charts::work_by_kind(table),
+                charts::work_by_kind(&county),
             ],
         );
         w.write("index.html", self.render("index.html", &ctx)?.as_bytes())
@@ -616,13 +643,28 @@ impl<'a> Renderer<'a> {
         let table = self.table();
         let mut count = summaries.len();
         count += self.towns(&towns, None, w)?;
-        self.index(&summaries, &towns, &table, w)?;
+        self.index(&summaries, &towns, w)?;
         self.stats(&table, w)?;
         count += 1 + self.fixed_pages(w)?;
         self.indexes(&summaries, &towns, w)?;
         self.assets(w)?;
         Ok(count)
     }
+}
+
+/// Every community's plan, from its file's findings.
+fn plans(
+    content: &Content,
+    by_file: &std::collections::HashMap<&str, Vec<&crate::diag::Finding>>,
+) -> Vec<plan::Plan> {
+    content
+        .communities
+        .par_iter()
+        .map(|c| {
+            let findings = by_file.get(c.file.as_str()).map_or(&[][..], Vec::as_slice);
+            plan::plan(c, &content.standard, findings)
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

@@ -7,27 +7,23 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::check::Report;
-use crate::diag::{Finding, Lang, Loc, Rule, Severity};
-use crate::model::{Community, Orientation};
-use crate::plan::{Action, GatePlan, Status, Work};
+use crate::diag::{Finding, Lang};
+use crate::model::{Community, Entry, Orientation, Place};
+use crate::plan::{Action, Plan, SignAction, Status, TotalRow, Totals, WorkItem};
 use crate::standard::Standard;
 
+/// A finding as the clerk sees it, shown only while the inventory cannot be
+/// read (under `serve`; `build` stops on such files).
 #[derive(Clone, Debug, Serialize)]
-pub struct Note {
-    pub code: &'static str,
-    pub severity: &'static str,
-    pub action: &'static str,
+pub struct InputNote {
     pub message: String,
     pub fix: String,
     pub line: u32,
 }
 
-impl Note {
-    fn of(f: &Finding) -> Note {
-        Note {
-            code: f.rule.code(),
-            severity: f.severity().as_str(),
-            action: Action::of(f.rule).zh(),
+impl InputNote {
+    fn of(f: &Finding) -> InputNote {
+        InputNote {
             message: f.message.get(Lang::Zh).to_owned(),
             fix: f
                 .fix
@@ -39,11 +35,30 @@ impl Note {
     }
 }
 
+/// A work item as a page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Note {
+    pub action: &'static str,
+    pub heading: &'static str,
+    pub text: String,
+}
+
+impl Note {
+    fn of(w: &WorkItem) -> Note {
+        Note {
+            action: w.action.key(),
+            heading: w.action.zh(),
+            text: w.description.clone(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Item {
     pub text: String,
     /// Extra facts: 横牌, 400×2400 毫米, 一楼东侧, 2019 年 ...
     pub details: Vec<String>,
+    /// What will happen to it, when it must change.
     pub notes: Vec<Note>,
     pub ok: bool,
     pub rooms: Vec<Item>,
@@ -55,7 +70,7 @@ pub struct Section {
     pub title: &'static str,
     pub rule: String,
     pub items: Vec<Item>,
-    /// Findings about the section as a whole (something missing).
+    /// Signs of this place still to be made.
     pub notes: Vec<Note>,
     pub empty: &'static str,
 }
@@ -66,8 +81,6 @@ pub struct CertView {
     pub purpose: Option<String>,
     pub notes: Vec<Note>,
     pub stop: bool,
-    pub instead: Option<String>,
-    pub handler: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -88,10 +101,11 @@ pub struct Summary {
     pub town_href: String,
     pub kind: &'static str,
     pub status: Status,
-    pub status_zh: &'static str,
-    pub errors: usize,
-    pub warnings: usize,
-    pub work: Work,
+    pub status_zh: String,
+    pub compliant: bool,
+    pub totals: Totals,
+    /// The number of work items.
+    pub items: usize,
     /// Relative to the site root.
     pub href: String,
     pub preview: Option<String>,
@@ -102,18 +116,24 @@ pub struct Summary {
 pub struct CommunityPage {
     pub c: Summary,
     pub address: Option<String>,
-    pub file: String,
     pub gate_svg: String,
     pub legend: Vec<LegendRow>,
     pub sections: Vec<Section>,
     pub wall_rules_staying: Vec<Item>,
     pub wall_rules_moving: Vec<Item>,
-    pub wall_rules_notes: Vec<Note>,
     pub awards: Vec<Item>,
     pub certificates: Vec<CertView>,
-    pub input_notes: Vec<Note>,
-    pub todo: Vec<Note>,
+    pub input_notes: Vec<InputNote>,
+    /// The work, grouped by action, in the order of the plan.
+    pub todo: Vec<TodoGroup>,
     pub downloads: Vec<Download>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TodoGroup {
+    pub action: &'static str,
+    pub heading: &'static str,
+    pub items: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -121,7 +141,8 @@ pub struct LegendRow {
     pub n: usize,
     pub role: String,
     pub text: String,
-    pub proposed: bool,
+    pub action: &'static str,
+    pub action_zh: &'static str,
     pub size: String,
     pub colors: String,
 }
@@ -154,10 +175,7 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
-pub fn summary(c: &Community, findings: &[&Finding], has_preview: bool) -> Summary {
-    let status = Status::of(findings);
-    let mut work = Work::default();
-    work.add(findings);
+pub fn summary(c: &Community, plan: &Plan, has_preview: bool) -> Summary {
     let town = if c.town.raw.trim().is_empty() {
         "（未填写乡镇）".to_owned()
     } else {
@@ -174,27 +192,15 @@ pub fn summary(c: &Community, findings: &[&Finding], has_preview: bool) -> Summa
         town_href: encode_path(&format!("towns/{}/index.html", town_slug(&town))),
         town,
         kind: c.kind.zh(),
-        status,
-        status_zh: status.zh(),
-        errors: crate::diag::count(findings.iter().copied(), Severity::Error),
-        warnings: crate::diag::count(findings.iter().copied(), Severity::Warning),
-        work,
+        status: plan.status,
+        status_zh: plan.status_zh(),
+        compliant: plan.compliant(),
+        totals: plan.totals,
+        items: plan.work.len(),
         href: format!("communities/{}/index.html", c.id),
         preview: has_preview.then(|| format!("communities/{}/gate.png", c.id)),
         surveyed_on: c.surveyed_on.clone(),
     }
-}
-
-/// The findings that point at one of `locs` (an entry, or its text).
-fn notes_at(findings: &[&Finding], locs: &[Loc]) -> Vec<Note> {
-    findings
-        .iter()
-        .filter(|f| {
-            locs.iter()
-                .any(|l| (l.line, l.column) == (f.loc.line, f.loc.column))
-        })
-        .map(|f| Note::of(f))
-        .collect()
 }
 
 fn size(s: Option<[u32; 2]>) -> Option<String> {
@@ -205,28 +211,30 @@ pub fn community_page(
     c: &Community,
     std: &Standard,
     findings: &[&Finding],
-    plan: Option<&GatePlan>,
+    plan: &Plan,
     gate_svg: String,
     downloads: Vec<Download>,
     has_preview: bool,
 ) -> CommunityPage {
-    let item = |text: &str, locs: &[Loc], details: Vec<String>| {
-        let notes = notes_at(findings, locs);
+    let item = |place: Place, index: usize, text: &str, details: Vec<String>| {
+        let notes: Vec<Note> = plan
+            .item_for(c, Entry { place, index })
+            .map(Note::of)
+            .into_iter()
+            .collect();
         Item {
             text: text.trim().to_owned(),
-            ok: notes.iter().all(|n| n.severity != "error"),
+            ok: notes.is_empty(),
             notes,
             details,
             rooms: Vec::new(),
         }
     };
-    let section_notes = |loc: Loc, rules: &[Rule]| -> Vec<Note> {
-        findings
+    let to_make = |place: Place| -> Vec<Note> {
+        plan.work
             .iter()
-            .filter(|f| {
-                rules.contains(&f.rule) && (f.loc.line, f.loc.column) == (loc.line, loc.column)
-            })
-            .map(|f| Note::of(f))
+            .filter(|w| w.action == Action::Make && w.place == place)
+            .map(Note::of)
             .collect()
     };
 
@@ -237,16 +245,17 @@ pub fn community_page(
         items: c
             .gate
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 let mut d = Vec::new();
                 if p.orientation == Orientation::Horizontal {
                     d.push("横牌".to_owned());
                 }
                 d.extend(size(p.size_mm));
-                item(&p.text.raw, &[p.loc, p.text.loc], d)
+                item(Place::Gate, i, &p.text.raw, d)
             })
             .collect(),
-        notes: section_notes(c.gate_loc, &[Rule::GateMissing]),
+        notes: to_make(Place::Gate),
         empty: "大门两侧没有登记牌子。",
     };
     let header = Section {
@@ -256,9 +265,10 @@ pub fn community_page(
         items: c
             .header
             .iter()
-            .map(|p| item(&p.text.raw, &[p.loc, p.text.loc], Vec::new()))
+            .enumerate()
+            .map(|(i, p)| item(Place::Header, i, &p.text.raw, Vec::new()))
             .collect(),
-        notes: section_notes(c.header_loc, &[Rule::HeaderMissing]),
+        notes: to_make(Place::Header),
         empty: "门头没有登记标识。",
     };
     let walls = Section {
@@ -268,10 +278,12 @@ pub fn community_page(
         items: c
             .gate_walls
             .iter()
-            .map(|b| {
+            .enumerate()
+            .map(|(i, b)| {
                 let mut it = item(
+                    Place::GateWalls,
+                    i,
                     &b.text.raw,
-                    &[b.loc, b.text.loc],
                     if b.is_guide() {
                         vec!["引导牌".to_owned()]
                     } else {
@@ -282,18 +294,18 @@ pub fn community_page(
                     .rooms
                     .iter()
                     .flatten()
-                    .map(|r| {
-                        let mut d = Vec::new();
-                        if let Some(f) = &r.floor {
-                            d.push(format!("{f} 层"));
-                        }
-                        item(&r.name.raw, &[r.loc, r.name.loc], d)
+                    .map(|r| Item {
+                        text: r.name.raw.trim().to_owned(),
+                        details: r.floor.iter().map(|f| format!("{f} 层")).collect(),
+                        notes: Vec::new(),
+                        ok: true,
+                        rooms: Vec::new(),
                     })
                     .collect();
                 it
             })
             .collect(),
-        notes: section_notes(c.gate_walls_loc, &[Rule::WallsNoGuide]),
+        notes: to_make(Place::GateWalls),
         empty: "大门两侧墙体没有登记牌子。",
     };
     let indoor = Section {
@@ -303,7 +315,8 @@ pub fn community_page(
         items: c
             .indoor
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 let mut d = Vec::new();
                 if let Some(l) = &p.location {
                     d.push(l.clone());
@@ -312,7 +325,7 @@ pub fn community_page(
                     Some(a) if !a.trim().is_empty() => d.push(format!("审批文号：{a}")),
                     _ => d.push("未经审批".to_owned()),
                 }
-                item(&p.text.raw, &[p.loc, p.text.loc], d)
+                item(Place::Indoor, i, &p.text.raw, d)
             })
             .collect(),
         notes: Vec::new(),
@@ -321,13 +334,13 @@ pub fn community_page(
 
     let mut staying = Vec::new();
     let mut moving = Vec::new();
-    for r in &c.wall_rules {
+    for (i, r) in c.wall_rules.iter().enumerate() {
         let cat = std.category(&r.category);
         let mut d = vec![cat.map_or(r.category.clone(), |c| c.name.clone())];
         if !r.on_wall {
             d.push("已撤下，编入服务手册".to_owned());
         }
-        let it = item(&r.title.raw, &[r.loc, r.title.loc], d);
+        let it = item(Place::WallRules, i, &r.title.raw, d);
         if cat.is_some_and(|c| c.on_wall) {
             staying.push(it);
         } else {
@@ -337,7 +350,8 @@ pub fn community_page(
     let awards = c
         .awards
         .iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(i, a)| {
             let mut d = Vec::new();
             if let Some(i) = &a.issuer {
                 d.push(i.clone());
@@ -349,68 +363,76 @@ pub fn community_page(
                 std.display(&a.display)
                     .map_or(a.display.clone(), |d| d.name.clone()),
             );
-            item(&a.title.raw, &[a.loc, a.title.loc], d)
+            item(Place::Awards, i, &a.title.raw, d)
         })
         .collect();
     let certificates = c
         .certificates
         .iter()
-        .map(|cert| {
-            let notes = notes_at(findings, &[cert.loc, cert.name.loc]);
-            let abolished = std.abolished_cert(&cert.name.norm);
+        .enumerate()
+        .map(|(i, cert)| {
+            let it = item(Place::Certificates, i, &cert.name.raw, Vec::new());
             CertView {
-                name: cert.name.raw.trim().to_owned(),
+                name: it.text,
                 purpose: cert.purpose.clone(),
-                stop: notes.iter().any(|n| n.severity == "error"),
-                instead: abolished.and_then(|a| a.instead.clone()),
-                handler: abolished.and_then(|a| a.handler.clone()),
-                notes,
+                stop: !it.ok,
+                notes: it.notes,
             }
         })
         .collect();
 
     let legend = plan
-        .map(|p| {
-            p.all_signs()
-                .enumerate()
-                .map(|(i, s)| LegendRow {
-                    n: i + 1,
-                    role: s.role_name.clone(),
-                    text: s.text.clone(),
-                    proposed: s.proposed,
-                    size: format!("{}×{} 毫米", s.width_mm, s.height_mm),
-                    colors: format!(
-                        "{}底 {}字",
-                        color_name(&s.background),
-                        color_name(&s.text_color)
-                    ),
-                })
-                .collect()
+        .signs()
+        .enumerate()
+        .map(|(i, s)| LegendRow {
+            n: i + 1,
+            role: s.role_name.clone(),
+            text: s.text.clone(),
+            action: match s.action {
+                SignAction::Keep => "keep",
+                SignAction::Remake => "remake",
+                SignAction::Make => "make",
+            },
+            action_zh: s.action.zh(),
+            size: format!("{}×{} 毫米", s.width_mm, s.height_mm),
+            colors: format!(
+                "{}底 {}字",
+                color_name(&s.background),
+                color_name(&s.text_color)
+            ),
         })
-        .unwrap_or_default();
-
-    let mut todo: Vec<Note> = findings
-        .iter()
-        .filter(|f| !f.rule.is_input())
-        .map(|f| Note::of(f))
         .collect();
-    todo.sort_by_key(|n| (n.severity != "error", n.line));
+
+    let todo = Action::ALL
+        .iter()
+        .filter_map(|&a| {
+            let items: Vec<String> = plan
+                .work
+                .iter()
+                .filter(|w| w.action == a)
+                .map(|w| w.description.clone())
+                .collect();
+            (!items.is_empty()).then(|| TodoGroup {
+                action: a.key(),
+                heading: a.zh(),
+                items,
+            })
+        })
+        .collect();
     CommunityPage {
-        c: summary(c, findings, has_preview),
+        c: summary(c, plan, has_preview),
         address: c.address.clone(),
-        file: c.file.clone(),
         gate_svg,
         legend,
         sections: vec![gate, header, walls, indoor],
         wall_rules_staying: staying,
         wall_rules_moving: moving,
-        wall_rules_notes: Vec::new(),
         awards,
         certificates,
         input_notes: findings
             .iter()
             .filter(|f| f.rule.is_input())
-            .map(|f| Note::of(f))
+            .map(|f| InputNote::of(f))
             .collect(),
         todo,
         downloads,
@@ -441,7 +463,8 @@ pub struct TownView {
     pub compliant: usize,
     pub noncompliant: usize,
     pub invalid: usize,
-    pub work: Work,
+    pub totals: Totals,
+    pub work: Vec<TotalRow>,
 }
 
 /// Towns in the order of their first file, communities sorted by name within.
@@ -453,19 +476,13 @@ pub fn towns(summaries: &[Summary]) -> Vec<TownView> {
     map.into_iter()
         .map(|(name, mut communities)| {
             communities.sort_by(|a, b| a.name.cmp(&b.name));
-            let mut work = Work::default();
-            for c in &communities {
-                work.merge(&c.work);
-            }
+            let totals = Totals::sum(communities.iter().map(|c| &c.totals));
             let slug = town_slug(&name);
             TownView {
                 href: encode_path(&format!("towns/{slug}/index.html")),
                 path: format!("towns/{slug}/index.html"),
                 total: communities.len(),
-                compliant: communities
-                    .iter()
-                    .filter(|c| c.status.is_compliant())
-                    .count(),
+                compliant: communities.iter().filter(|c| c.compliant).count(),
                 noncompliant: communities
                     .iter()
                     .filter(|c| c.status == Status::Noncompliant)
@@ -474,7 +491,8 @@ pub fn towns(summaries: &[Summary]) -> Vec<TownView> {
                     .iter()
                     .filter(|c| c.status == Status::Invalid)
                     .count(),
-                work,
+                work: totals.rows(),
+                totals,
                 slug,
                 name,
                 communities,
@@ -492,11 +510,6 @@ pub fn by_file(report: &Report) -> std::collections::HashMap<&str, Vec<&Finding>
     map
 }
 
-pub fn county_work(summaries: &[Summary]) -> Work {
-    let mut w = Work::default();
-    for s in summaries {
-        w.merge(&s.work);
-    }
-    w
+pub fn county_totals(summaries: &[Summary]) -> Totals {
+    Totals::sum(summaries.iter().map(|s| &s.totals))
 }
-

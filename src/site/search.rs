@@ -43,7 +43,7 @@ pub fn index(content: &Content, summaries: &[Summary]) -> String {
             Entry {
                 n: &s.name,
                 t: &s.town,
-                s: s.status_zh,
+                s: &s.status_zh,
                 u: &s.href,
                 x,
             }

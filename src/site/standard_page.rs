@@ -30,7 +30,6 @@ pub fn rule_rows() -> Vec<RuleRow> {
         .collect()
 }
 
-
 /// Everything the standard page shows.
 #[derive(Serialize)]
 pub struct StandardView<'a> {
