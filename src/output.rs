@@ -413,6 +413,7 @@ fn entries(dir: &Path) -> io::Result<Vec<OsString>> {
 }
 
 /// Whether `dir` is the root of a mount (its folder cannot be renamed).
+#[cfg_attr(not(unix), allow(unused_variables))]
 fn is_mount_point(dir: &Path, parent: &Path) -> bool {
     #[cfg(unix)]
     {
