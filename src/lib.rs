@@ -6,6 +6,7 @@
 //! - [`standard`]: the standard as data (the built-in default is `standard/default.yaml`);
 //! - [`rules`]: one file per place (gate, header, walls, indoor, wall rules, awards, certificates);
 //! - [`check`]: runs the rules, sorts, counts;
+//! - [`output`]: publishing the built site safely, and every `--output FILE`;
 //! - [`report`]: text and JSON output;
 //! - [`commands`]: one file per command.
 
@@ -16,6 +17,7 @@ pub mod diag;
 pub mod fonts;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod pdf;
 pub mod plan;
 pub mod report;

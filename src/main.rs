@@ -65,10 +65,15 @@ fn main() -> ExitCode {
                     print(&schema);
                     0
                 }
-                Some(path) => match std::fs::write(&path, schema) {
+                Some(path) => match qingpai::output::write_file(
+                    &path,
+                    schema.as_bytes(),
+                    &cli.content,
+                    qingpai::output::InContent::JsonOnly,
+                ) {
                     Ok(()) => 0,
                     Err(e) => {
-                        eprintln!("error: 写不了 {}：{e}", path.display());
+                        eprintln!("error: {}", if lang == Lang::Zh { e.zh } else { e.en });
                         2
                     }
                 },

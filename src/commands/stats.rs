@@ -38,7 +38,12 @@ pub fn run(content_dir: &Path, format: Format, output: Option<&PathBuf>, lang: L
             .then(|| PathBuf::from("stats.xlsx"))
     });
     match output {
-        Some(path) => match std::fs::write(&path, &bytes) {
+        Some(path) => match crate::output::write_file(
+            &path,
+            &bytes,
+            content_dir,
+            crate::output::InContent::Never,
+        ) {
             Ok(()) => {
                 let n = table.communities;
                 eprintln!(
@@ -57,7 +62,13 @@ pub fn run(content_dir: &Path, format: Format, output: Option<&PathBuf>, lang: L
                 0
             }
             Err(e) => {
-                eprintln!("error: 写不了 {}：{e}", path.display());
+                eprintln!(
+                    "error: {}",
+                    match lang {
+                        Lang::Zh => e.zh,
+                        Lang::En => e.en,
+                    }
+                );
                 2
             }
         },

@@ -2,8 +2,8 @@
 //!
 //! The build loads and checks the content, and stops there when a file cannot
 //! be read (`input.*`): the previous output is left exactly as it was. Otherwise
-//! it renders every page into a fresh folder beside the output and swaps it in
-//! only when everything succeeded.
+//! it renders every page into a fresh folder and publishes it (see
+//! [`crate::output`]) only when everything succeeded.
 
 pub mod charts;
 pub mod draw;
@@ -59,9 +59,8 @@ impl BuildError {
     }
 }
 
-/// A marker in every output folder qingpai writes, so a build never replaces a
-/// folder it did not make.
-pub const MARKER: &str = ".qingpai-output";
+/// The marker in every output folder (its home is the publishing module).
+pub use crate::output::MARKER;
 
 /// Where a build's files go: a folder on disk, or memory (for `serve`).
 enum Sink {
@@ -158,48 +157,6 @@ pub fn root_of(page: &str) -> String {
     "../".repeat(page.matches('/').count())
 }
 
-/// Check the output folder is safe to replace.
-fn check_output(output: &Path, content_dir: &Path) -> Result<(), BuildError> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-    let out = abs(output);
-    let content = abs(content_dir);
-    let cwd = std::env::current_dir().map(|p| abs(&p)).unwrap_or_default();
-    if content.starts_with(&out) || out == cwd || out.parent().is_none() {
-        return Err(BuildError::other(
-            format!(
-                "不能把网站写到 {}：这会替换内容文件夹或当前文件夹，请用 --output 指定单独的文件夹",
-                output.display()
-            ),
-            format!(
-                "refusing to write the site to {}: it holds the content or the current folder",
-                output.display()
-            ),
-        ));
-    }
-    if output.is_file() {
-        return Err(BuildError::other(
-            format!("{} 是一个文件，不是文件夹", output.display()),
-            format!("{} is a file, not a folder", output.display()),
-        ));
-    }
-    let non_empty = std::fs::read_dir(output)
-        .map(|mut d| d.next().is_some())
-        .unwrap_or(false);
-    if non_empty && !output.join(MARKER).exists() {
-        return Err(BuildError::other(
-            format!(
-                "{} 里已有别的文件，不是 qingpai 生成的；为免误删，请换一个 --output 文件夹或先清空它",
-                output.display()
-            ),
-            format!(
-                "{} holds files qingpai did not write; choose another --output or empty it",
-                output.display()
-            ),
-        ));
-    }
-    Ok(())
-}
-
 pub fn build(
     content: &Content,
     report: Report,
@@ -208,9 +165,6 @@ pub fn build(
     let start = Instant::now();
     if report.has_input_errors() || content.site.is_none() {
         return Err((BuildError::Input, report));
-    }
-    if let Err(e) = check_output(&opts.output, &content.dir) {
-        return Err((e, report));
     }
     let site_root = content
         .dir
@@ -228,17 +182,13 @@ pub fn build(
         }
     };
 
-    let out_name = opts
-        .output
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let parent = match opts.output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
+    // The output is checked and a fresh folder made only now: a build that
+    // stops earlier (input errors, a bad theme) touches nothing.
+    let publish = match crate::output::Publish::prepare(&opts.output, &content.dir) {
+        Ok(p) => p,
+        Err(e) => return Err((e.into(), report)),
     };
-    let fresh = parent.join(format!(".{out_name}.building-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&fresh);
-    let writer = Writer::new(fresh.clone());
+    let writer = Writer::new(publish.fresh().to_owned());
     // A panic in rendering (a bug) must not leave the half-written folder behind.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         Renderer::new(
@@ -257,16 +207,13 @@ pub fn build(
             "qingpai failed while rendering (a bug: please report it)",
         ))
     });
+    // On an error `publish` is dropped, which removes the fresh folder.
     let pages = match result {
         Ok(pages) => pages,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&fresh);
-            return Err((e, report));
-        }
+        Err(e) => return Err((e, report)),
     };
-    if let Err(e) = swap(&fresh, &opts.output, &parent, &out_name) {
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err((e, report));
+    if let Err(e) = publish.commit() {
+        return Err((e.into(), report));
     }
     Ok(Built {
         report,
@@ -275,26 +222,6 @@ pub fn build(
         bytes: writer.bytes.load(Ordering::Relaxed),
         seconds: start.elapsed().as_secs_f64(),
     })
-}
-
-/// Put the fresh folder in place of the output, keeping the old one until the
-/// new one is there.
-fn swap(fresh: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), BuildError> {
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let had_output = output.exists();
-    if had_output {
-        std::fs::rename(output, &old).map_err(|e| io_error(output, &e))?;
-    }
-    if let Err(e) = std::fs::rename(fresh, output) {
-        if had_output {
-            let _ = std::fs::rename(&old, output);
-        }
-        return Err(io_error(output, &e));
-    }
-    if had_output {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    Ok(())
 }
 
 fn base_context(content: &Content, page: &str, base_url: &str) -> Context {
