@@ -51,6 +51,10 @@ pub struct Sign {
     pub line: Option<u32>,
     /// True when the drawing shows a sign still to be made (remade or new).
     pub proposed: bool,
+    /// Characters of the longest text of the sign's set (the gate's plaques
+    /// are one set): every plaque of a set is lettered at one height, on the
+    /// page, the sheet and the production file alike.
+    pub set_chars: usize,
     pub text_color: String,
     pub background: String,
     pub width_mm: u32,
@@ -94,6 +98,11 @@ impl GatePlan {
     }
 }
 
+/// The characters that are lettered (spaces are not).
+pub fn letters(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count().max(1)
+}
+
 fn sign(
     place: Place,
     role: (&str, &str),
@@ -106,6 +115,7 @@ fn sign(
         None => (SignAction::Make, None),
     };
     Sign {
+        set_chars: letters(&text),
         place,
         role: role.0.to_owned(),
         role_name: role.1.to_owned(),
@@ -160,6 +170,15 @@ pub fn gate_plan(c: &Community, std: &Standard) -> GatePlan {
         }
     }
     left.reverse();
+    let set = left
+        .iter()
+        .chain(&right)
+        .map(|s| s.set_chars)
+        .max()
+        .unwrap_or(1);
+    for s in left.iter_mut().chain(right.iter_mut()) {
+        s.set_chars = set;
+    }
     let identifiers = std
         .identifiers
         .iter()

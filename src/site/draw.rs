@@ -40,18 +40,42 @@ fn chars(s: &str) -> f32 {
     s.chars().filter(|c| !c.is_whitespace()).count().max(1) as f32
 }
 
-/// Render one sign with its template.
+/// Render one sign with its template, as the website and the layout sheet
+/// show it (with an outline to see its edge on a white page).
 pub fn sign(theme: &Theme, s: &Sign, guide: Option<&Guide>) -> Result<Drawing, tera::Error> {
+    render_sign(theme, s, guide, false)
+}
+
+/// Render one sign for the production file: the sign alone, no outline on
+/// its edge (it would straddle the trim) and nothing the sign maker must
+/// replace (the templates leave out placeholders when `print` is set).
+pub fn sign_for_print(
+    theme: &Theme,
+    s: &Sign,
+    guide: Option<&Guide>,
+) -> Result<Drawing, tera::Error> {
+    render_sign(theme, s, guide, true)
+}
+
+fn render_sign(
+    theme: &Theme,
+    s: &Sign,
+    guide: Option<&Guide>,
+    print: bool,
+) -> Result<Drawing, tera::Error> {
     let (w, h) = (s.width_mm as f32, s.height_mm as f32);
     let mut ctx = Context::new();
     ctx.insert("sign", s);
     ctx.insert("w", &w);
     ctx.insert("h", &h);
-    // Sizes that fit, for templates that want them.
+    ctx.insert("print", &print);
+    // Sizes that fit, for templates that want them. A vertical plaque's
+    // character size comes from the longest text of its set, so a set of
+    // plaques is lettered at one height.
     let margin = w.min(h) * 0.15;
     ctx.insert(
         "vsize",
-        &((w * 0.62).min((h - 2.0 * margin) / chars(&s.text) * 0.9)),
+        &((w * 0.62).min((h - 2.0 * margin) / s.set_chars.max(1) as f32 * 0.9)),
     );
     ctx.insert(
         "hsize",
@@ -132,10 +156,41 @@ struct Rect {
     h: f32,
 }
 
+/// Where a sign stands in the gate elevation, in millimetres: x from the
+/// door's left edge, y up from the finished ground (so `y` is negative above
+/// it, as in the SVG).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct SignBox {
+    /// The sign's number, as in [`GatePlan::all_signs`] (from 1).
+    pub n: usize,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+/// The gate elevation: the SVG, and where everything in it stands, so the
+/// sheet dimensions the same drawing without reading it back.
+#[derive(Clone, Debug)]
+pub struct GateDrawing {
+    pub svg: String,
+    /// The SVG's viewBox: x, y, w, h in mm.
+    pub view: [f32; 4],
+    /// The door opening: x, y, w, h in mm (x = 0 at its left edge, y = -h).
+    pub door: [f32; 4],
+    /// The signs, in the order of [`GatePlan::all_signs`].
+    pub signs: Vec<SignBox>,
+}
+
+/// The gate elevation as SVG text (the website's inline drawing and gate.svg).
+pub fn gate(theme: &Theme, plan: &GatePlan) -> Result<String, tera::Error> {
+    gate_drawing(theme, plan).map(|d| d.svg)
+}
+
 /// The gate elevation: plaques beside the door, identifiers on the header,
 /// the guide board on the wall. Signs are numbered in the order of
 /// [`GatePlan::all_signs`], so a legend can name them.
-pub fn gate(theme: &Theme, plan: &GatePlan) -> Result<String, tera::Error> {
+pub fn gate_drawing(theme: &Theme, plan: &GatePlan) -> Result<GateDrawing, tera::Error> {
     const DOOR_W: f32 = 3000.0;
     const DOOR_H: f32 = 3000.0;
     const GAP: f32 = 300.0;
@@ -236,16 +291,25 @@ pub fn gate(theme: &Theme, plan: &GatePlan) -> Result<String, tera::Error> {
         w: max_x - min_x,
         h: -top - 300.0,
     };
+    let view = Rect {
+        x: min_x - 300.0,
+        y: top,
+        w: max_x - min_x + 600.0,
+        h: -top + 500.0,
+    };
+    let mut signs: Vec<SignBox> = placed
+        .iter()
+        .map(|p| SignBox {
+            n: p.n,
+            x: p.x,
+            y: p.y,
+            w: p.w,
+            h: p.h,
+        })
+        .collect();
+    signs.sort_by_key(|b| b.n);
     let mut ctx = Context::new();
-    ctx.insert(
-        "view",
-        &Rect {
-            x: min_x - 300.0,
-            y: top,
-            w: max_x - min_x + 600.0,
-            h: -top + 500.0,
-        },
-    );
+    ctx.insert("view", &view);
     ctx.insert("wall", &wall);
     ctx.insert(
         "door",
@@ -258,9 +322,12 @@ pub fn gate(theme: &Theme, plan: &GatePlan) -> Result<String, tera::Error> {
     );
     ctx.insert("band", &band);
     ctx.insert("placed", &placed);
-    Ok(crate::fonts::with_glyph_defs(
-        &theme.tera.render("signs/gate.svg", &ctx)?,
-    ))
+    Ok(GateDrawing {
+        svg: crate::fonts::with_glyph_defs(&theme.tera.render("signs/gate.svg", &ctx)?),
+        view: [view.x, view.y, view.w, view.h],
+        door: [0.0, -DOOR_H, DOOR_W, DOOR_H],
+        signs,
+    })
 }
 
 /// A PNG of an SVG, `width_px` wide, on white.
