@@ -52,7 +52,6 @@ fn run_within(content: &Path, args: &[&str], limit: Duration) -> std::process::O
 /// exit is within the last 10 ms of the peak.
 fn run_measured(content: &Path, args: &[&str], limit: Duration) -> (std::process::Output, i64) {
     use std::io::Read;
-    use std::os::unix::process::ExitStatusExt;
     let mut child = Command::new(bin())
         .args(args)
         .arg("--content")
@@ -63,7 +62,6 @@ fn run_measured(content: &Path, args: &[&str], limit: Duration) -> (std::process
         .stderr(Stdio::piped())
         .spawn()
         .expect("qingpai runs");
-    let pid = child.id() as libc::pid_t;
     let drain = |mut r: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut v = Vec::new();
@@ -74,11 +72,10 @@ fn run_measured(content: &Path, args: &[&str], limit: Duration) -> (std::process
     let out = drain(Box::new(child.stdout.take().unwrap()));
     let err = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
-    let mut status = 0;
     let mut killed = false;
     let mut peak_kb = 0;
-    let status_file = format!("/proc/{pid}/status");
-    loop {
+    let status_file = format!("/proc/{}/status", child.id());
+    let status = loop {
         if let Ok(s) = std::fs::read_to_string(&status_file)
             && let Some(kb) = s
                 .lines()
@@ -87,24 +84,21 @@ fn run_measured(content: &Path, args: &[&str], limit: Duration) -> (std::process
         {
             peak_kb = peak_kb.max(kb);
         }
-        // SAFETY: waits for our own child only; std never reaps it (no child.wait()).
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if r == pid {
-            break;
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
-        assert!(r == 0, "waitpid failed");
         if start.elapsed() > limit && !killed {
             let _ = child.kill();
             killed = true;
         }
         std::thread::sleep(Duration::from_millis(10));
-    }
+    };
     assert!(
         !killed,
         "qingpai {args:?} still running after {limit:?}: it hangs"
     );
     let output = std::process::Output {
-        status: std::process::ExitStatus::from_raw(status),
+        status,
         stdout: out.join().unwrap(),
         stderr: err.join().unwrap(),
     };

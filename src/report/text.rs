@@ -376,10 +376,8 @@ pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        out.push(match shown_char(c) {
-            None => '\u{2409}',
-            Some(c) => c,
-        });
+        // A tab, which source lines show as spaces, is ␉ here.
+        out.push(shown_char(c).unwrap_or('\u{2409}'));
     }
     std::borrow::Cow::Owned(out)
 }
