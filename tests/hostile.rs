@@ -923,3 +923,45 @@ fn the_sample_is_untouched_by_the_stricter_checks() {
         .collect();
     assert!(input.is_empty(), "{input:#?}");
 }
+
+#[test]
+fn serve_s_incremental_check_recounts_town_clashes() {
+    // `check::update` (what serve runs after an edit) must drop a clash that
+    // an edit of the other file resolved, and find one an edit made.
+    let fx = town_fixture("town: Town\n", &[("zz", "TOWN")]);
+    let mut content = qingpai::load::load(fx.path());
+    let mut report = qingpai::check::check(&content);
+    let clashes = |r: &qingpai::check::Report| {
+        r.findings
+            .iter()
+            .filter(|f| f.message.en.starts_with("two towns"))
+            .count()
+    };
+    assert_eq!(clashes(&report), 1);
+    let edit = |content: &mut qingpai::load::Content,
+                report: &mut qingpai::check::Report,
+                rel: &str,
+                town: &str| {
+        fx.write(
+            rel,
+            &inventory(&[("id", "id: zz\n"), ("town", &format!("town: {town}\n"))]),
+        );
+        let (c, found, src) = qingpai::load::load_community(fx.path(), rel, &content.standard);
+        content.findings.retain(|f| f.file != rel);
+        content.findings.extend(found);
+        content.sources.insert(rel.to_owned(), src.unwrap());
+        let i = content
+            .communities
+            .iter()
+            .position(|c| c.file == rel)
+            .unwrap();
+        content.communities[i] = c;
+        qingpai::check::update(report, content, &[rel.to_owned()]);
+    };
+    edit(&mut content, &mut report, "communities/zz.yaml", "Town");
+    assert_eq!(clashes(&report), 0, "{:?}", report.findings);
+    assert_eq!(report.exit_code(), 0);
+    edit(&mut content, &mut report, "communities/zz.yaml", "TOWN");
+    assert_eq!(clashes(&report), 1);
+    assert_eq!(report.exit_code(), 2);
+}
