@@ -1,13 +1,15 @@
 //! Checking a loaded content folder: the `input.*` findings of loading plus
 //! every rule on every community, sorted, with the summary of SPEC §5.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::diag::{Finding, Severity, Summary, sort_findings};
+use crate::diag::{Finding, Msg, Rule, Severity, Summary, sort_findings};
 use crate::load::Content;
+use crate::model::Community;
 use crate::rules;
+use crate::slug;
 
 pub struct Report {
     pub summary: Summary,
@@ -48,10 +50,10 @@ impl Report {
 /// re-counted, the rest kept. Used by `serve`, where re-running every rule on
 /// every edit would dominate the time to reload.
 pub fn update(report: &mut Report, content: &Content, files: &[String]) {
-    use crate::diag::Rule;
-    report
-        .findings
-        .retain(|f| !files.contains(&f.file) && f.rule != Rule::InputDuplicateId);
+    report.findings.retain(|f| {
+        !files.contains(&f.file) && f.rule != Rule::InputDuplicateId && !is_town_clash(f)
+    });
+    report.findings.extend(town_clashes(&content.communities));
     for f in &content.findings {
         if files.contains(&f.file) || f.rule == Rule::InputDuplicateId {
             report.findings.push(f.clone());
@@ -95,8 +97,65 @@ pub fn check(content: &Content) -> Report {
         .map(|c| rules::check(c, &content.standard))
         .collect();
     findings.extend(rule_findings.into_iter().flatten());
+    findings.extend(town_clashes(&content.communities));
     sort_findings(&mut findings);
 
     let summary = summarise(content, &findings);
     Report { summary, findings }
+}
+
+/// The English message of every town-clash finding starts with this: the
+/// finding depends on other files, so [`update`] finds the old ones by it
+/// and counts again.
+const TOWN_CLASH_EN: &str = "two towns would share one folder: ";
+
+fn is_town_clash(f: &Finding) -> bool {
+    f.rule == Rule::InputSchema && f.message.en.starts_with(TOWN_CLASH_EN)
+}
+
+/// `input.schema` for every community whose town is spelt differently from
+/// an earlier file's but would get the same folder and the same sheet
+/// (`Town` and `TOWN`): on a case-insensitive disk, and in Excel, they are
+/// one, so the build would fail or one town's page would lose communities.
+/// Names the reader already refused (`城关/镇`) are not counted twice.
+pub fn town_clashes(communities: &[Community]) -> Vec<Finding> {
+    let mut first: HashMap<String, &Community> = HashMap::new();
+    let mut out = Vec::new();
+    for c in communities {
+        let town = c.town.raw.trim();
+        if town.is_empty() || slug::town_problem(town).is_some() {
+            continue;
+        }
+        let key = slug::town_key(town);
+        let Some(other) = first.get(&key) else {
+            first.insert(key, c);
+            continue;
+        };
+        let theirs = other.town.raw.trim();
+        if theirs == town {
+            continue;
+        }
+        out.push(Finding {
+            rule: Rule::InputSchema,
+            community: Some(c.id.clone()),
+            file: c.file.clone(),
+            loc: c.town.loc,
+            entry: None,
+            message: Msg::new(
+                format!(
+                    "乡镇“{town}”和 {} 里的“{theirs}”只差大小写或符号：网站上会是同一个文件夹，统计表里是同一张工作表",
+                    other.file
+                ),
+                format!(
+                    "{TOWN_CLASH_EN}`{town}` here and `{theirs}` in {} differ only in case or symbols, so they would be one folder of the site and one sheet of the statistics",
+                    other.file
+                ),
+            ),
+            fix: Some(Msg::new(
+                format!("同一个乡镇就统一写成“{theirs}”；确是两个乡镇的，把名字写得能区分开"),
+                format!("if it is the same town write it `{theirs}` in both; if not, make the names distinct"),
+            )),
+        });
+    }
+    out
 }

@@ -24,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod standard;
 pub mod stats;
 pub mod text;

@@ -387,15 +387,8 @@ pub fn xlsx(table: &Table, title: &str) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
     let mut sheets: Vec<(String, Vec<&Row>)> =
         vec![("全县".to_owned(), table.rows.iter().collect())];
     for (town, rows) in table.towns() {
-        // Sheet names: at most 31 characters, none of []:*?/\ .
-        let mut name: String = town
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(31)
-            .collect();
-        if name.is_empty() || sheets.iter().any(|(n, _)| *n == name) {
-            name = format!("乡镇{}", sheets.len());
-        }
+        let taken: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        let name = crate::slug::sheet_name(town, &taken);
         sheets.push((name, rows));
     }
     for (name, rows) in sheets {

@@ -147,7 +147,10 @@ fn photo_paths_stay_inside_content() {
         "gate",
         "gate:\n  - text: 中共红旗社区委员会\n    photo: photos/party.jpg\n  - 红旗社区居民委员会\n  - 红旗社区服务站\n",
     )]));
-    fx.write("photos/party.jpg", "not really a jpeg, but a file");
+    // A real photo: photos are decoded too (tests/hostile.rs has the broken ones).
+    let jpeg =
+        std::fs::read(common::sample_content().join("photos/chaoyang/award-2020.jpg")).unwrap();
+    fx.write_bytes("photos/party.jpg", &jpeg);
     assert_eq!(
         fx.findings(),
         vec![],

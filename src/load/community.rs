@@ -8,6 +8,7 @@ use crate::model::{
     Award, Board, Certificate, Community, Direction, IndoorPlaque, Kind, Orientation, Plaque, Room,
     Text, WallRule,
 };
+use crate::slug::{self, TownProblem};
 use crate::standard::Standard;
 
 /// Is this a valid id (used in URLs)?
@@ -92,6 +93,9 @@ pub fn read(ctx: &mut Ctx, doc: &Node, file_stem: &str, std: &Standard) -> Commu
         .field("kind")
         .and_then(|(f, n)| ctx.word(n, f, &["community", "village"]));
     let town = text(ctx, &top, "town");
+    if let Some(t) = &town {
+        town_name(ctx, t);
+    }
     c.complete = name.is_some() && kind.is_some() && town.is_some();
     c.name = name.unwrap_or_default();
     c.kind = if kind.as_deref() == Some("village") {
@@ -123,6 +127,61 @@ pub fn read(ctx: &mut Ctx, doc: &Node, file_stem: &str, std: &Standard) -> Commu
     c
 }
 
+/// A town name names a folder of the site and a sheet of `stats.xlsx`: one
+/// that cannot be either is refused here, not when the build fails.
+fn town_name(ctx: &mut Ctx, town: &Text) {
+    let Some(problem) = slug::town_problem(&town.raw) else {
+        return;
+    };
+    let name = town.raw.trim();
+    let (zh, en) = match &problem {
+        TownProblem::Chars(bad) => {
+            let list: Vec<String> = bad.chars().map(|c| format!("“{c}”")).collect();
+            (
+                format!(
+                    "乡镇名“{name}”里有 {}：乡镇名要用作网站的文件夹名和统计表的工作表名，不能有这些字符",
+                    list.join("")
+                ),
+                format!(
+                    "the town `{name}` contains {}: a town names a folder of the site and a sheet of the statistics, which cannot hold these",
+                    bad.chars()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            )
+        }
+        TownProblem::Ends(c) => (
+            format!(
+                "乡镇名“{name}”以“{c}”开头或结尾：这样的名字不能用作统计表的工作表名或网站的文件夹名"
+            ),
+            format!(
+                "the town `{name}` starts or ends with `{c}`, which a sheet or folder name cannot"
+            ),
+        ),
+        TownProblem::TooLong { units, bytes } => (
+            format!(
+                "乡镇名“{name}”太长（{units} 个字，{bytes} 字节）：统计表的工作表名最多 {} 个字，文件夹名最多 {} 字节",
+                slug::MAX_SHEET_UNITS,
+                slug::MAX_FILE_NAME_BYTES
+            ),
+            format!(
+                "the town `{name}` is too long ({units} characters, {bytes} bytes): a sheet name holds at most {} characters, a folder name {} bytes",
+                slug::MAX_SHEET_UNITS,
+                slug::MAX_FILE_NAME_BYTES
+            ),
+        ),
+    };
+    ctx.schema_error(
+        town.loc,
+        Msg::new(zh, en),
+        Msg::new(
+            "写乡镇或街道的正式名称，不加引号、括号和斜杠，如 town: 城关镇",
+            "write the official name of the town or subdistrict, without quotes, brackets or slashes, e.g. town: 城关镇",
+        ),
+    );
+}
+
 fn text(ctx: &mut Ctx, o: &Obj, key: &str) -> Option<Text> {
     o.field(key).and_then(|(f, n)| ctx.text(n, f))
 }
@@ -144,6 +203,7 @@ fn entries<T>(
         let text_key = shape.fields[0].key;
         let allows_bare = matches!(field.ty, shape::Ty::List(shape::Ty::TextOrObj(_)));
         if let (true, Some(raw)) = (allows_bare, item.scalar_text(ctx.src)) {
+            ctx.check_chars(item, &shape.fields[0], &raw);
             let t = Text::new(raw.into_owned(), item.loc);
             if t.is_empty() {
                 ctx.text(item, &shape.fields[0]);

@@ -5,6 +5,7 @@
 pub mod community;
 pub mod node;
 pub mod paths;
+pub mod photo;
 pub mod read;
 pub mod reader;
 pub mod shape;
@@ -132,10 +133,12 @@ fn read_file(dir: &Path, rel: &str) -> Option<Result<String, Finding>> {
 
 fn file_stem(rel: &str) -> String {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.strip_suffix(".yaml")
-        .or_else(|| name.strip_suffix(".YAML"))
-        .unwrap_or(name)
-        .to_owned()
+    let lower = name.to_ascii_lowercase();
+    let cut = [".yaml", ".yml"]
+        .iter()
+        .find(|ext| lower.ends_with(*ext))
+        .map_or(0, |ext| ext.len());
+    name[..name.len() - cut].to_owned()
 }
 
 /// Load one community file (relative to the content folder): the community
@@ -151,7 +154,27 @@ pub fn load_community(
         id: stem.clone(),
         ..Community::default()
     };
-    let src = match read::read_text(&dir.join(rel)) {
+    match read::read_bytes(&dir.join(rel)) {
+        Ok(bytes) => community_from_bytes(dir, rel, bytes, std),
+        Err(e) => (broken(), vec![read_finding(rel, Some(&stem), e)], None),
+    }
+}
+
+/// [`load_community`] for bytes already read: the file `rel` (relative to
+/// the content folder `dir`, where its photos are looked up) holding `bytes`.
+pub fn community_from_bytes(
+    dir: &Path,
+    rel: &str,
+    bytes: Vec<u8>,
+    std: &Standard,
+) -> (Community, Vec<Finding>, Option<String>) {
+    let stem = file_stem(rel);
+    let broken = || Community {
+        file: rel.to_owned(),
+        id: stem.clone(),
+        ..Community::default()
+    };
+    let src = match read::decode(bytes) {
         Ok(src) => src,
         Err(e) => return (broken(), vec![read_finding(rel, Some(&stem), e)], None),
     };
@@ -169,58 +192,240 @@ pub fn load_community(
     (community, findings, Some(src))
 }
 
-/// Collect `*.yaml` under `communities/`, relative to the content folder.
+/// Is `name` an inventory's file name? `.yaml` as SPEC §2 says, and `.yml`
+/// too (the other common spelling: a clerk who saves `x.yml` means an
+/// inventory), in any case.
+pub fn is_inventory_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml")
+}
+
+/// An `input.file` finding about a file or folder found while walking
+/// `communities/` (no line: the problem is the file itself).
+fn walk_finding(rel: &str, message: Msg, fix: Msg) -> Finding {
+    Finding {
+        rule: Rule::InputFile,
+        community: None,
+        file: rel.to_owned(),
+        loc: Loc::START,
+        entry: None,
+        message,
+        fix: Some(fix),
+    }
+}
+
+/// Collect the inventories under `communities/`, relative to the content
+/// folder. Every entry is either collected or, when it cannot or will not be
+/// read, reported as `input.file`: nothing under `communities/` is left out
+/// in silence (a file left out is a community that `check` never sees and
+/// the site never publishes). Types are read from the directory entry and
+/// `metadata`, never by opening, so a FIFO cannot block the walk.
 fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, findings: &mut Vec<Finding>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+    let rel_of = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if name.starts_with('.') {
-            continue;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        // No communities/ at all: a county with no inventory yet.
+        Err(e) if depth == 0 && e.kind() == std::io::ErrorKind::NotFound => return,
+        Err(e) => {
+            let rel = rel_of(dir);
+            findings.push(walk_finding(
+                &rel,
+                Msg::new(
+                    format!("读不了文件夹“{rel}”（{e}），里面的清单都没有检查"),
+                    format!("cannot read the folder `{rel}` ({e}); no inventory in it was checked"),
+                ),
+                Msg::new(
+                    "检查这个文件夹的读取权限（如 chmod u+rx），或把清单移到能读的文件夹里",
+                    "give read permission on the folder (e.g. chmod u+rx) or move the inventories to a readable folder",
+                ),
+            ));
+            return;
         }
-        let path = entry.path();
-        let Ok(rel) = path.strip_prefix(root) else {
-            continue;
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        let Ok(meta) = entry.file_type() else {
-            continue;
-        };
-        if meta.is_symlink() {
-            // Only a link that stays inside the content folder is followed.
-            let inside = match (path.canonicalize(), root.canonicalize()) {
-                (Ok(real), Ok(root)) => real.starts_with(root),
-                _ => false,
-            };
-            if !inside {
-                findings.push(Finding {
-                    rule: Rule::InputFile,
-                    community: None,
-                    file: rel.clone(),
-                    loc: Loc::START,
-                    entry: None,
-                    message: Msg::new(
-                        format!("“{rel}”是指向 content 文件夹以外的链接"),
-                        format!("`{rel}` is a link that leads outside the content folder"),
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let rel = rel_of(dir);
+                findings.push(walk_finding(
+                    &rel,
+                    Msg::new(
+                        format!("读文件夹“{rel}”时出错（{e}），其中的清单可能没有全部检查"),
+                        format!("an error while reading the folder `{rel}` ({e}); some inventories in it may be unchecked"),
                     ),
-                    fix: Some(Msg::new(
-                        "把文件本身复制进 content 文件夹",
-                        "copy the file itself into the content folder",
-                    )),
-                });
+                    Msg::new(
+                        "检查磁盘和文件夹权限，然后再运行一次",
+                        "check the disk and the folder's permissions, then run again",
+                    ),
+                ));
                 continue;
             }
+        };
+        let path = entry.path();
+        let rel = rel_of(&path);
+        let Ok(ftype) = entry.file_type() else {
+            findings.push(unreadable(&rel));
+            continue;
+        };
+        let os_name = entry.file_name();
+        let Some(name) = os_name.to_str() else {
+            findings.push(walk_finding(
+                &rel,
+                Msg::new(
+                    format!("“{rel}”的名字不是 UTF-8 编码的文字（常见于从旧系统或压缩包里拷来的文件），没有读取"),
+                    format!("the name of `{rel}` is not UTF-8 text (common for files copied from old systems or archives); it was not read"),
+                ),
+                Msg::new(
+                    "把它改成正常的中文或英文名字（如 hongqi.yaml）",
+                    "rename it to a plain name (e.g. hongqi.yaml)",
+                ),
+            ));
+            continue;
+        };
+        if name.starts_with('.') {
+            // Editor lock files (`.#x.yaml`, Emacs) come and go while someone edits.
+            if name.starts_with(".#") {
+                continue;
+            }
+            let holds = if ftype.is_dir() {
+                holds_inventory(&path, depth)
+            } else {
+                is_inventory_name(name)
+            };
+            if holds {
+                findings.push(walk_finding(
+                    &rel,
+                    Msg::new(
+                        format!("“{rel}”以点开头，是隐藏的，里面的清单没有读取"),
+                        format!("`{rel}` starts with a dot, so it is hidden and its inventory was not read"),
+                    ),
+                    Msg::new(
+                        "去掉名字开头的点；不要的文件请移出 communities 文件夹",
+                        "remove the leading dot; move files you do not want out of communities/",
+                    ),
+                ));
+            }
+            continue;
         }
-        if path.is_dir() {
+        if ftype.is_symlink() {
+            // Only a link that stays inside the content folder is followed.
+            match (path.canonicalize(), root.canonicalize()) {
+                (Ok(real), Ok(root)) if real.starts_with(&root) => {}
+                (Err(_), _) => {
+                    findings.push(walk_finding(
+                        &rel,
+                        Msg::new(
+                            format!("“{rel}”是一个链接，但它指向的文件不存在"),
+                            format!("`{rel}` is a link to something that does not exist"),
+                        ),
+                        Msg::new(
+                            "删掉这个链接，或把文件本身放在这里",
+                            "remove the link, or put the file itself here",
+                        ),
+                    ));
+                    continue;
+                }
+                _ => {
+                    findings.push(walk_finding(
+                        &rel,
+                        Msg::new(
+                            format!("“{rel}”是指向 content 文件夹以外的链接"),
+                            format!("`{rel}` is a link that leads outside the content folder"),
+                        ),
+                        Msg::new(
+                            "把文件本身复制进 content 文件夹",
+                            "copy the file itself into the content folder",
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        }
+        // What the entry is (through a link): never found out by opening it.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            findings.push(unreadable(&rel));
+            continue;
+        };
+        if meta.is_dir() {
             if depth < MAX_DEPTH {
                 walk(root, &path, depth + 1, out, findings);
+            } else {
+                findings.push(walk_finding(
+                    &rel,
+                    Msg::new(
+                        format!(
+                            "文件夹“{rel}”在 communities 下超过 {MAX_DEPTH} 层，里面的清单没有读取"
+                        ),
+                        format!(
+                            "the folder `{rel}` is more than {MAX_DEPTH} levels below communities/; its inventories were not read"
+                        ),
+                    ),
+                    Msg::new(
+                        "把清单放在 communities/乡镇/ 下，最多再分几层",
+                        "keep inventories in communities/TOWN/, a level or two deeper at most",
+                    ),
+                ));
             }
-        } else if name.ends_with(".yaml") || name.ends_with(".YAML") {
-            out.push(rel);
+        } else if meta.is_file() {
+            if is_inventory_name(name) {
+                out.push(rel);
+            }
+        } else {
+            let (zh, en) = read::kind_of(meta.file_type());
+            findings.push(walk_finding(
+                &rel,
+                Msg::new(
+                    format!("“{rel}”不是普通文件，而是{zh}，没有读取"),
+                    format!("`{rel}` is not a regular file but {en}; it was not read"),
+                ),
+                Msg::new(
+                    "删掉它，把清单作为普通文件保存在这里",
+                    "remove it and save the inventory here as a regular file",
+                ),
+            ));
         }
     }
+}
+
+fn unreadable(rel: &str) -> Finding {
+    walk_finding(
+        rel,
+        Msg::new(
+            format!("读不出“{rel}”是文件还是文件夹，没有读取"),
+            format!("cannot tell what `{rel}` is; it was not read"),
+        ),
+        Msg::new(
+            "检查它的权限，或删掉后重新保存",
+            "check its permissions, or remove it and save it again",
+        ),
+    )
+}
+
+/// Does a hidden folder hold an inventory (at any depth the walk would go)?
+/// Such a folder is reported; one without (`.git`, editor folders) is not.
+fn holds_inventory(dir: &Path, depth: usize) -> bool {
+    if depth >= MAX_DEPTH {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        let Ok(ft) = e.file_type() else {
+            return false;
+        };
+        if ft.is_dir() {
+            holds_inventory(&e.path(), depth + 1)
+        } else {
+            name.to_str().is_some_and(is_inventory_name)
+        }
+    })
 }
 
 /// `input.duplicate-id` for every community whose id an earlier file already uses.
@@ -306,6 +511,18 @@ pub fn read_finding(file: &str, community: Option<&str>, e: ReadError) -> Findin
                 ),
             )
         }
+        ReadError::NotRegular { kind: (zh, en) } => (
+            Rule::InputFile,
+            Loc::START,
+            Msg::new(
+                format!("这不是普通文件，而是{zh}，没有读取"),
+                format!("this is not a regular file but {en}; it was not read"),
+            ),
+            Msg::new(
+                "删掉它，把内容作为普通文件保存在这里",
+                "remove it and save the content here as a regular file",
+            ),
+        ),
         ReadError::Io(err) => (
             Rule::InputFile,
             Loc::START,

@@ -188,7 +188,11 @@ fn options() -> Options {
     o.alias_limits.max_replay_stack_depth = 16;
     o.alias_limits.max_alias_expansions_per_anchor = 1_000;
     if let Some(b) = o.budget.as_mut() {
-        b.max_depth = 64;
+        // An inventory nests 6 deep at most (top, gate_walls, board, rooms,
+        // room, size). Each level costs tens of KB of stack in a debug build,
+        // and the files are read on worker threads with 2 MB stacks: 64 levels
+        // overflowed them, 24 leave room.
+        b.max_depth = 24;
         b.max_nodes = 100_000;
         b.max_aliases = 1_000;
         b.max_anchors = 1_000;

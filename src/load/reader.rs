@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::diag::{Finding, Loc, Msg, Rule};
 use crate::load::node::{Node, Value};
 use crate::load::paths::{self, PathProblem};
+use crate::load::photo;
 use crate::load::shape::{Field, Shape, Ty};
 use crate::model::Text;
 
@@ -253,6 +254,7 @@ impl<'a> Ctx<'a> {
     pub fn text(&mut self, node: &Node, field: &Field) -> Option<Text> {
         match node.scalar_text(self.src) {
             Some(raw) => {
+                self.check_chars(node, field, &raw);
                 let text = Text::new(raw.into_owned(), node.loc);
                 if text.is_empty() {
                     if field.required {
@@ -273,6 +275,80 @@ impl<'a> Ctx<'a> {
                 None
             }
         }
+    }
+
+    /// Report the first character of `raw` (the text of `node`) that no text
+    /// may hold: a control character (NUL, ESC, BEL ... which reach the
+    /// terminal, the pages and the CSV, and ESC recolours a terminal) or a
+    /// bidirectional override (it reorders what is shown). Newlines and tabs
+    /// are fine in a multi-line body; a newline at either end is what a `|`
+    /// or `>` block leaves. The text is still read, so the rules see it.
+    pub fn check_chars(&mut self, node: &Node, field: &Field, raw: &str) {
+        let multiline = MULTILINE_KEYS.contains(&field.key);
+        let inner = raw.trim_matches('\n');
+        let Some(bad) = inner.chars().find(|&c| forbidden_char(c, multiline)) else {
+            return;
+        };
+        let loc = self.char_loc(node, bad);
+        let code = format!("U+{:04X}", u32::from(bad));
+        let (what_zh, what_en) = if bad.is_control() {
+            ("看不见的控制字符", "an invisible control character")
+        } else {
+            (
+                "改变文字方向的控制字符",
+                "a control character that reverses text direction",
+            )
+        };
+        let (fix_zh, fix_en) = if bad == '\n' || bad == '\t' {
+            (
+                format!("“{}”要写成一行：去掉换行和制表符", field.key),
+                format!(
+                    "write `{}` on one line, without line breaks or tabs",
+                    field.key
+                ),
+            )
+        } else {
+            (
+                "删掉这个字符（多半是从别处复制粘贴时带进来的），重新输入这段文字".to_owned(),
+                "delete the character (usually pasted in with the text) and type the text again"
+                    .to_owned(),
+            )
+        };
+        self.schema_error(
+            loc,
+            Msg::new(
+                format!("“{}”（{}）里有{what_zh} {code}", field.key, field.zh),
+                format!("`{}` ({}) contains {what_en}, {code}", field.key, field.en),
+            ),
+            Msg::new(fix_zh, fix_en),
+        );
+    }
+
+    /// Where `c` stands in the source when it is written there as it is;
+    /// the scalar's own place when it came from an escape such as `"\e"`.
+    fn char_loc(&self, node: &Node, c: char) -> Loc {
+        let Some((start, len)) = node.bytes else {
+            return node.loc;
+        };
+        let Some(raw) = self.src.get(start..start + len) else {
+            return node.loc;
+        };
+        let Some(at) = raw.find(c) else {
+            return node.loc;
+        };
+        let before = &raw[..at];
+        let loc = match before.rfind('\n') {
+            None => Loc {
+                column: node.loc.column + before.chars().count() as u32,
+                ..node.loc
+            },
+            Some(nl) => Loc {
+                line: node.loc.line + before.matches('\n').count() as u32,
+                column: before[nl + 1..].chars().count() as u32 + 1,
+                len: 1,
+            },
+        };
+        Loc { len: 1, ..loc }
     }
 
     fn empty(&mut self, node: &Node, field: &Field) {
@@ -438,7 +514,24 @@ impl<'a> Ctx<'a> {
     pub fn path(&mut self, node: &Node, field: &Field) -> Option<String> {
         let raw = self.string(node, field)?;
         match paths::resolve(self.content_dir, &raw) {
-            Ok(rel) => Some(rel),
+            Ok(rel) => match photo::check(&self.content_dir.join(&rel)) {
+                Ok(()) => Some(rel),
+                Err((why_zh, why_en)) => {
+                    self.report(
+                        Rule::InputFile,
+                        node.loc,
+                        Msg::new(
+                            format!("照片“{raw}”不能用：{why_zh}"),
+                            format!("the photo `{raw}` cannot be used: {why_en}"),
+                        ),
+                        Msg::new(
+                            "从相机或手机重新拷贝原图，或用看图软件另存为 JPEG 或 PNG",
+                            "copy the original from the camera or phone again, or save it as JPEG or PNG",
+                        ),
+                    );
+                    None
+                }
+            },
             Err(problem) => {
                 let (zh, en, fix_zh, fix_en) = match problem {
                     PathProblem::Absolute => (
@@ -470,6 +563,19 @@ impl<'a> Ctx<'a> {
             }
         }
     }
+}
+
+/// The text fields that may run over several lines (with tabs).
+const MULTILINE_KEYS: &[&str] = &["body", "description"];
+
+/// May no text hold `c`? Control characters (C0, DEL, C1; newline and tab
+/// allowed where `multiline`) and the bidirectional embeddings, overrides
+/// and isolates.
+pub fn forbidden_char(c: char, multiline: bool) -> bool {
+    if multiline && (c == '\n' || c == '\t') {
+        return false;
+    }
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn keys(shape: &Shape) -> String {

@@ -17,8 +17,8 @@ pub fn read(ctx: &mut Ctx, doc: &Node) -> Option<Site> {
         ctx.schema_error(
             n.loc,
             crate::diag::Msg::new(
-                format!("base_url“{url}”要以 / 开头，或是完整的 http(s):// 地址"),
-                format!("base_url `{url}` must start with / or be a full http(s):// address"),
+                format!("base_url“{url}”要以一个 / 开头（不能是 //，那会指向别的网站），或是完整的 http(s):// 地址"),
+                format!("base_url `{url}` must start with a single / (`//` would point at another site) or be a full http(s):// address"),
             ),
             crate::diag::Msg::new(
                 "如 base_url: / 或 base_url: https://example.gov.cn/qingpai/",
@@ -29,7 +29,7 @@ pub fn read(ctx: &mut Ctx, doc: &Node) -> Option<Site> {
     });
     let mut site = Site {
         base_url,
-        theme: string(ctx, &top, "theme"),
+        theme: theme(ctx, &top),
         description: string(ctx, &top, "description"),
         ..Site::default()
     };
@@ -54,14 +54,96 @@ pub fn read(ctx: &mut Ctx, doc: &Node) -> Option<Site> {
     Some(site)
 }
 
+/// `theme:` names a folder under `themes/` beside the content folder (where
+/// the build looks for it): a name that is no plain folder name, or a
+/// folder that is not there, would fail the build, so it is refused here.
+fn theme(ctx: &mut Ctx, top: &Obj) -> Option<String> {
+    let (field, node) = top.field("theme")?;
+    let name = ctx.string(node, field)?;
+    let at = top.key_loc("theme").unwrap_or(node.loc);
+    let themes = ctx
+        .content_dir
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("themes");
+    let (zh, en) = if !crate::site::theme::valid_name(&name) {
+        (
+            format!("主题名“{name}”不能作文件夹名：只写 themes/ 下一个文件夹的名字"),
+            format!(
+                "the theme `{name}` is not a folder name: write the name of one folder under themes/"
+            ),
+        )
+    } else if !themes.join(&name).is_dir() {
+        (
+            format!("找不到主题文件夹 {}", themes.join(&name).display()),
+            format!(
+                "the theme folder {} does not exist",
+                themes.join(&name).display()
+            ),
+        )
+    } else {
+        return Some(name);
+    };
+    ctx.schema_error(
+        at,
+        crate::diag::Msg::new(zh, en),
+        crate::diag::Msg::new(
+            "写 themes/ 下已有的文件夹名，如 theme: default；不用自己的主题就删掉这一行",
+            "name a folder that exists under themes/, e.g. theme: default, or remove the line to use the built-in theme",
+        ),
+    );
+    None
+}
+
 fn string(ctx: &mut Ctx, o: &Obj, key: &str) -> Option<String> {
     o.field(key).and_then(|(f, n)| ctx.string(n, f))
 }
 
-/// A base URL the site can be published under: a path, or an http(s) address.
+/// A base URL the site can be published under: a path from the site's root
+/// (`/`, `/qingpai/`), or an absolute http(s) address with a host. `//host/`
+/// and `/\\host/` are refused: browsers read both as another site's address.
 pub fn valid_base_url(url: &str) -> bool {
     let ok_chars = !url
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
-    ok_chars && (url.starts_with('/') || url.starts_with("https://") || url.starts_with("http://"))
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`'));
+    if !ok_chars {
+        return false;
+    }
+    if let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        return !host.is_empty() && !host.starts_with('@');
+    }
+    url.starts_with('/') && !url.starts_with("//")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_base_url;
+
+    #[test]
+    fn base_urls() {
+        for ok in [
+            "/",
+            "/qingpai/",
+            "https://example.gov.cn/qingpai/",
+            "http://a.b",
+        ] {
+            assert!(valid_base_url(ok), "{ok}");
+        }
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "https://",
+            "https:///x",
+            "javascript:alert(1)",
+            "qingpai/",
+            "/a b/",
+            "",
+        ] {
+            assert!(!valid_base_url(bad), "{bad}");
+        }
+    }
 }

@@ -326,7 +326,7 @@ impl State {
             };
             let rel = rel.to_string_lossy().replace('\\', "/");
             let name = rel.rsplit('/').next().unwrap_or("");
-            if name.starts_with('.') || !(name.ends_with(".yaml") || name.ends_with(".YAML")) {
+            if name.starts_with('.') || !load::is_inventory_name(name) {
                 continue;
             }
             let change = if rel.starts_with("communities/") {

@@ -149,17 +149,7 @@ pub struct LegendRow {
 
 /// A safe folder name for a town (its Chinese name, without path characters).
 pub fn town_slug(town: &str) -> String {
-    let s: String = town
-        .chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '%' | '\0'
-            )
-        })
-        .collect();
-    let s = s.trim().trim_matches('.').to_owned();
-    if s.is_empty() { "town".to_owned() } else { s }
+    crate::slug::town_slug(town)
 }
 
 /// Percent-encode a path for an href (the folder names are Chinese).
