@@ -185,22 +185,6 @@ fn strip_comment(s: &str) -> &str {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn carets_line_up_under_chinese() {
-        // "  - text: 红旗社区退役军人服务站" — the entry starts at column 5.
-        let line = "  - text: 红旗社区退役军人服务站  # 注释";
-        assert_eq!(underline(line, 5, 0), (4, 6 + 22));
-        // The scalar at column 11, 11 characters long: 22 columns.
-        assert_eq!(underline(line, 11, 11), (10, 22));
-        // A caret after Chinese text on the same line.
-        assert_eq!(underline("名称: 红旗", 5, 2), (6, 4));
-    }
-}
-
 /// Reminders printed after the text report that are not findings (the JSON
 /// report and its counts do not change): a wall rule that goes into the
 /// public service handbook but has no `body` is printed there by its title
@@ -238,4 +222,20 @@ pub fn handbook_hints(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carets_line_up_under_chinese() {
+        // "  - text: 红旗社区退役军人服务站" — the entry starts at column 5.
+        let line = "  - text: 红旗社区退役军人服务站  # 注释";
+        assert_eq!(underline(line, 5, 0), (4, 6 + 22));
+        // The scalar at column 11, 11 characters long: 22 columns.
+        assert_eq!(underline(line, 11, 11), (10, 22));
+        // A caret after Chinese text on the same line.
+        assert_eq!(underline("名称: 红旗", 5, 2), (6, 4));
+    }
 }

@@ -18,7 +18,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                 }
                 route.push('。');
             } else if let Some(i) = &item.instead {
-                route.push_str(&format!("告诉群众可以这样办：{}。", i.trim().trim_end_matches('。')));
+                route.push_str(&format!(
+                    "告诉群众可以这样办：{}。",
+                    i.trim().trim_end_matches('。')
+                ));
             }
             if let Some(note) = &std.instead_note {
                 route.push_str(&format!("（{}）", note.trim().trim_end_matches('。')));

@@ -486,11 +486,7 @@ fn parse_rgb(hex: &str) -> Option<(u8, u8, u8)> {
     let h = hex.strip_prefix('#')?;
     let digit = |i: usize, n: usize| u8::from_str_radix(h.get(i..i + n)?, 16).ok();
     match h.len() {
-        3 => Some((
-            digit(0, 1)? * 17,
-            digit(1, 1)? * 17,
-            digit(2, 1)? * 17,
-        )),
+        3 => Some((digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17)),
         6 => Some((digit(0, 2)?, digit(2, 2)?, digit(4, 2)?)),
         _ => None,
     }
@@ -581,7 +577,7 @@ impl Bases<'_> {
         if word == "proposal" {
             return Basis::Proposal;
         }
-        if self.ids.iter().any(|i| *i == word) {
+        if self.ids.contains(&word) {
             return Basis::Policy(word);
         }
         let known = if self.ids.is_empty() {
@@ -1515,7 +1511,12 @@ static STANDARD: Shape = Shape {
     zh: "标准文件 standard.yaml",
     en: "standard file",
     fields: &[
-        req("name", Ty::Text, "所依据要求的简称", "short name of the rules"),
+        req(
+            "name",
+            Ty::Text,
+            "所依据要求的简称",
+            "short name of the rules",
+        ),
         req("version", Ty::Text, "版本", "version"),
         f(
             "citation",
@@ -1530,8 +1531,18 @@ static STANDARD: Shape = Shape {
             "the sources",
         ),
         // Old keys (one source as text), still read: see read_sources.
-        f("issuer", Ty::Text, "发布单位（旧写法，请改用 sources）", "issuer (old; use sources)"),
-        f("source", Ty::Text, "出处（旧写法，请改用 sources）", "source (old; use sources)"),
+        f(
+            "issuer",
+            Ty::Text,
+            "发布单位（旧写法，请改用 sources）",
+            "issuer (old; use sources)",
+        ),
+        f(
+            "source",
+            Ty::Text,
+            "出处（旧写法，请改用 sources）",
+            "source (old; use sources)",
+        ),
         f("font", Ty::Obj(&FONT), "字体", "font"),
         f("install", Ty::Obj(&INSTALL), "安装位置", "installation"),
         req(
@@ -1596,6 +1607,261 @@ mod tests {
         assert_eq!(s.guide.rooms.len(), 1);
         assert!(s.room("警务室").is_some());
         assert_eq!(s.roles.len(), 3, "other sections keep the default");
+    }
+
+    /// `qingpai standard` prints the built-in file; loaded back as a user's
+    /// content/standard.yaml it gives the very same standard, with no finding.
+    #[test]
+    fn the_builtin_standard_round_trips_through_its_printed_form() {
+        let printed = crate::commands::standard::render();
+        let (s, findings) = load("standard.yaml", printed, std::path::Path::new("."));
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(s, Standard::builtin());
+        assert_eq!(s.citation(), Standard::builtin().citation());
+    }
+
+    /// Walks every mapping of the built-in file that gives a screen colour and
+    /// asserts it gives the process colour beside it, so nothing is derived.
+    #[test]
+    fn every_builtin_colour_has_a_cmyk_value() {
+        fn walk(n: &Node, found: &mut usize) {
+            match &n.value {
+                Value::Map(m) => {
+                    let has = |k: &str| m.iter().any(|(key, _)| key.value == Value::Str(k.into()));
+                    for (colour, cmyk) in [
+                        ("text_color", "text_cmyk"),
+                        ("background", "background_cmyk"),
+                    ] {
+                        if has(colour) {
+                            *found += 1;
+                            assert!(has(cmyk), "{colour} without {cmyk} at line {}", n.loc.line);
+                        }
+                    }
+                    for (_, v) in m {
+                        walk(v, found);
+                    }
+                }
+                Value::Seq(items) => items.iter().for_each(|i| walk(i, found)),
+                _ => {}
+            }
+        }
+        let doc = node::parse(DEFAULT_YAML).unwrap();
+        let mut found = 0;
+        walk(&doc, &mut found);
+        // 3 roles, 2 identifiers, the guide board: two colours each.
+        assert_eq!(found, 12);
+        let s = Standard::builtin();
+        let specs: Vec<&SignSpec> = s
+            .roles
+            .iter()
+            .map(|r| &r.sign)
+            .chain(s.identifiers.iter().map(|i| &i.sign))
+            .chain([&s.guide.sign])
+            .collect();
+        for sp in specs {
+            for (hex, cmyk) in [
+                (&sp.text_color, sp.cmyk_text),
+                (&sp.background, sp.cmyk_background),
+            ] {
+                assert!(cmyk.iter().all(|&v| v <= 100), "{hex}: {cmyk:?}");
+                match hex.to_ascii_uppercase().as_str() {
+                    // Black lettering is K only: no rich black on a sign.
+                    "#1A1A1A" | "#000000" => assert_eq!(cmyk, [0, 0, 0, 100]),
+                    "#FFFFFF" => assert_eq!(cmyk, [0, 0, 0, 0]),
+                    "#C8102E" => assert_eq!(cmyk, [0, 100, 81, 4]),
+                    _ => assert!(cmyk != [0, 0, 0, 0], "{hex} has no ink"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_colour_without_cmyk_is_derived_and_grey_stays_on_k() {
+        assert_eq!(rgb_to_cmyk("#1A1A1A"), [0, 0, 0, 100]);
+        assert_eq!(rgb_to_cmyk("#000"), [0, 0, 0, 100]);
+        assert_eq!(rgb_to_cmyk("#FFFFFF"), [0, 0, 0, 0]);
+        assert_eq!(rgb_to_cmyk("#808080"), [0, 0, 0, 50]);
+        assert_eq!(rgb_to_cmyk("#FF0000"), [0, 100, 100, 0]);
+        let src = "guide_board:\n  name: 引导牌\n  rooms: [{name: 警务室}]\n  text_color: \"#000000\"\n  background: \"#0000FF\"\n";
+        let (s, findings) = load("standard.yaml", src, std::path::Path::new("."));
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(s.guide.sign.cmyk_text, [0, 0, 0, 100]);
+        assert_eq!(s.guide.sign.cmyk_background, [100, 100, 0, 0]);
+        assert!(s.guide.sign.from.is_proposal(), "no spec_from: a proposal");
+    }
+
+    #[test]
+    fn a_wrong_cmyk_is_reported_with_its_line() {
+        let src =
+            "guide_board:\n  name: 引导牌\n  rooms: [{name: 警务室}]\n  text_cmyk: [0, 120, 0]\n";
+        let (_, findings) = load("standard.yaml", src, std::path::Path::new("."));
+        let f = findings
+            .iter()
+            .find(|f| f.rule == Rule::InputSchema)
+            .expect("a finding");
+        assert_eq!(f.loc.line, 4);
+        assert!(f.message.zh.contains("[C, M, Y, K]"), "{}", f.message.zh);
+    }
+
+    #[test]
+    fn values_are_marked_policy_or_proposal() {
+        let s = Standard::builtin();
+        assert_eq!(s.gate_from, Basis::Policy("xinhua-2020".into()));
+        assert_eq!(s.indoor_from, Basis::Policy("xinhua-2020".into()));
+        assert!(s.roles.iter().all(|r| r.sign.from.is_proposal()));
+        assert!(
+            s.guide.rooms_from.is_proposal(),
+            "the room list is inferred"
+        );
+        assert!(s.install.from.is_proposal());
+        assert!(s.font.from.is_proposal());
+        assert_eq!(s.transition_from, Basis::Policy("seed-plan".into()));
+        assert!(s.display("stored").unwrap().from.is_proposal());
+        for id in [
+            &s.gate_from,
+            &s.header_from,
+            &s.list_from,
+            &s.certificates_from,
+        ] {
+            let id = id.source_id().expect("a policy value");
+            let src = s.source(id).expect("cited source exists");
+            assert!(!src.title.is_empty());
+        }
+        let xinhua = s.source("xinhua-2020").unwrap();
+        assert_eq!(xinhua.publisher.as_deref(), Some("新华社"));
+        assert_eq!(xinhua.date.as_deref(), Some("2020-08-15"));
+        assert!(
+            xinhua
+                .url
+                .as_deref()
+                .unwrap()
+                .starts_with("http://www.xinhuanet.com/")
+        );
+        // No document of the old title is known: the standard must not claim one.
+        assert!(!DEFAULT_YAML.contains("name: 宁夏村(社区)标识标牌和上墙制度规范"));
+        assert!(!s.citation().contains("标识标牌和上墙制度规范"));
+        assert!(s.citation().contains("新华社2020年8月15日报道"));
+        assert!(s.citation().contains("本站建议"));
+    }
+
+    #[test]
+    fn install_geometry_is_typed_and_checked() {
+        let s = Standard::builtin();
+        assert_eq!(s.install.gate_bottom_mm, 600);
+        assert_eq!(s.install.guide_door_gap_mm, 1500);
+        assert!(s.install.note.contains("以现场为准"));
+        let (s, findings) = load(
+            "standard.yaml",
+            "install:\n  gate_bottom_mm: 800\n  header_bottom_mm: -5\n",
+            std::path::Path::new("."),
+        );
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.rule == Rule::InputSchema && f.loc.line == 3)
+        );
+        // A wrong file keeps the built-in standard.
+        assert_eq!(s.install.gate_bottom_mm, 600);
+        let (s, findings) = load(
+            "standard.yaml",
+            "install:\n  gate_bottom_mm: 800\n",
+            std::path::Path::new("."),
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(s.install.gate_bottom_mm, 800);
+        assert_eq!(
+            s.install.gate_spacing_mm, 200,
+            "unwritten keys keep the default"
+        );
+        assert!(s.install.from.is_proposal());
+    }
+
+    #[test]
+    fn an_unknown_source_id_is_reported_where_it_is_written() {
+        let src = "indoor:\n  approver: 县民政局\n  from: xinhua-2021\n";
+        let (_, findings) = load("standard.yaml", src, std::path::Path::new("."));
+        let f = findings
+            .iter()
+            .find(|f| f.rule == Rule::InputSchema)
+            .expect("a finding");
+        assert_eq!(f.loc.line, 3);
+        assert!(f.fix.as_ref().unwrap().zh.contains("xinhua-2020"));
+        // Replacing the sources while keeping built-in sections that cite the
+        // old ones names the built-in section, at the top of the file.
+        let src = "sources:\n  - {id: local, title: 某县文件}\n";
+        let (_, findings) = load("standard.yaml", src, std::path::Path::new("."));
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.loc == Loc::START && f.message.zh.contains("内置标准的 gate 部分")),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn old_single_source_keys_still_load() {
+        let src = "name: 某省村(社区)挂牌规范\nversion: \"2023\"\nissuer: 某省民政厅\nsource: 某省挂牌规范（2023）\n";
+        let (s, findings) = load("standard.yaml", src, std::path::Path::new("."));
+        assert!(findings.is_empty(), "{findings:?}");
+        let first = &s.sources[0];
+        assert_eq!(first.title, "某省挂牌规范（2023）");
+        assert_eq!(first.publisher.as_deref(), Some("某省民政厅"));
+        // The citation is the file's, not the built-in Ningxia one.
+        let c = s.citation();
+        assert!(c.starts_with("依据：某省村(社区)挂牌规范"), "{c}");
+        assert!(c.contains("某省挂牌规范"), "{c}");
+        assert!(!c.contains("宁夏"), "{c}");
+    }
+
+    #[test]
+    fn official_subtypes_and_aliases_are_apart_and_both_match() {
+        let s = Standard::builtin();
+        let marriage = s.abolished_cert("婚姻状况证明").unwrap();
+        assert_eq!(marriage.subtypes, ["婚姻关系证明", "分居证明"]);
+        assert_eq!(marriage.also, ["未婚证明", "单身证明"]);
+        assert_eq!(s.abolished_cert("分居证明").unwrap().number, 8);
+        assert_eq!(s.abolished_cert("单身证明").unwrap().number, 8);
+        for a in &s.abolished {
+            for alias in ["未婚证明", "单身证明", "生存证明", "失业证明"] {
+                assert!(
+                    !a.subtypes.iter().any(|t| t == alias),
+                    "{alias} is not official"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_public_certificate_note_says_where_to_go_and_the_transition() {
+        let s = Standard::builtin();
+        let death = s.abolished_cert("死亡证明").unwrap();
+        let note = s.certificate_public_note(death);
+        assert!(
+            note.starts_with(
+                "“死亡证明”已列入《不应由基层群众性自治组织出具证明事项清单(第一批)》"
+            ),
+            "{note}"
+        );
+        assert!(note.contains("不再作为村(居)委会出具的证明事项"), "{note}");
+        assert!(note.contains("医疗卫生机构"), "{note}");
+        assert!(note.contains("参考办理途径"), "{note}");
+        assert!(note.contains("据实出具"), "{note}");
+        assert!(note.contains("办事无门"), "{note}");
+        assert!(!note.contains("。。"), "{note}");
+        assert!(!note.contains("cert."), "no rule code: {note}");
+        // An item without routes still tells residents something useful.
+        let bare = AbolishedCert {
+            number: 1,
+            name: "某证明".into(),
+            subtypes: vec![],
+            also: vec![],
+            instead: None,
+            handler: None,
+        };
+        assert!(
+            s.certificate_public_note(&bare)
+                .contains("请向有关部门咨询办理途径")
+        );
     }
 
     #[test]
