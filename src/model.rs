@@ -247,4 +247,12 @@ pub struct Site {
     /// A theme folder under `themes/` to use over the built-in default.
     pub theme: Option<String>,
     pub description: Option<String>,
+    /// 主办单位, shown in every footer as government sites do.
+    pub organizer: Option<String>,
+    /// ICP备案号.
+    pub icp: Option<String>,
+    /// 公安机关备案号.
+    pub police_record: Option<String>,
+    /// 网站标识码 (government sites).
+    pub site_code: Option<String>,
 }

@@ -84,6 +84,10 @@ pub struct GatePlan {
     pub right: Vec<Sign>,
     pub identifiers: Vec<Sign>,
     pub guide: Guide,
+    /// Where the signs go (heights, spacing): the standard's, so the drawing
+    /// and the sheet's dimensions come from one place.
+    #[serde(skip)]
+    pub install: crate::standard::Install,
 }
 
 impl GatePlan {
@@ -239,6 +243,7 @@ pub fn gate_plan(c: &Community, std: &Standard) -> GatePlan {
         right,
         identifiers,
         guide,
+        install: std.install.clone(),
     }
 }
 
@@ -692,19 +697,16 @@ fn describe(
             let cert = c.certificates.get(e.index);
             match cert.and_then(|x| std.abolished_cert(&x.name.norm)) {
                 Some(item) => {
-                    let mut s = format!("“{text}”不再作为村(居)委会的常规证明事项出具");
-                    if let Some(h) = &item.handler {
-                        s.push_str(&format!("；群众可到{h}办理"));
+                    let note = std.certificate_public_note(item);
+                    if crate::text::normalize(&item.name) == crate::text::normalize(text) {
+                        note
+                    } else {
+                        format!("本{}出具的“{text}”即：{note}", c.kind.zh())
                     }
-                    if let Some(i) = &item.instead {
-                        s.push_str(&format!("（{i}）"));
-                    }
-                    if let Some(n) = &std.instead_note {
-                        s.push_str(&format!("。{n}"));
-                    }
-                    s
                 }
-                None => format!("“{text}”不在本地保留的证明事项清单上，不再出具"),
+                None => format!(
+                    "“{text}”不在本地公布的保留证明事项清单上，不再作为村(居)委会出具的证明事项；群众可向有关部门办理"
+                ),
             }
         }
         Action::Make => String::new(),

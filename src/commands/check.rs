@@ -33,7 +33,7 @@ pub fn run(content_dir: &Path, format: Format, lang: Lang) -> u8 {
                 &content.sources,
                 lang,
                 report::text::Style { color },
-            )
+            ) + &report::text::handbook_hints(&content.communities, &content.standard, lang)
         }
     };
     crate::commands::print(&out);

@@ -21,10 +21,8 @@ pub fn community_schema(std: &Standard) -> Value {
     );
     obj.insert(
         "description".into(),
-        json!(format!(
-            "按《{}》({}) 检查。用 qingpai check 查看结果。",
-            std.name, std.version
-        )),
+        // The standard's short citation: its name is not a document's title.
+        json!(format!("{}。用 qingpai check 查看结果。", std.citation())),
     );
     schema
 }

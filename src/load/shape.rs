@@ -496,5 +496,42 @@ pub static SITE: Shape = Shape {
             f("description", Ty::Text, "网站简介", "a short description"),
             &["简介"],
         ),
+        // The footer of a government site (SPEC §2): each shown when given.
+        also(
+            f(
+                "organizer",
+                Ty::Text,
+                "主办单位，显示在每页页脚",
+                "the organising body, in every footer",
+            ),
+            &["主办单位", "主办"],
+        ),
+        also(
+            f(
+                "icp",
+                Ty::Text,
+                "ICP备案号，如 宁ICP备00000000号",
+                "ICP record number",
+            ),
+            &["ICP备案号", "备案号"],
+        ),
+        also(
+            f(
+                "police_record",
+                Ty::Text,
+                "公安机关备案号，如 宁公网安备00000000000000号",
+                "public-security record number",
+            ),
+            &["公安备案号", "公网安备"],
+        ),
+        also(
+            f(
+                "site_code",
+                Ty::Text,
+                "网站标识码（政府网站），如 6400000000",
+                "government website code",
+            ),
+            &["网站标识码", "标识码"],
+        ),
     ],
 };

@@ -31,6 +31,10 @@ pub fn read(ctx: &mut Ctx, doc: &Node) -> Option<Site> {
         base_url,
         theme: theme(ctx, &top),
         description: string(ctx, &top, "description"),
+        organizer: string(ctx, &top, "organizer").filter(|s| !s.is_empty()),
+        icp: string(ctx, &top, "icp").filter(|s| !s.is_empty()),
+        police_record: string(ctx, &top, "police_record").filter(|s| !s.is_empty()),
+        site_code: string(ctx, &top, "site_code").filter(|s| !s.is_empty()),
         ..Site::default()
     };
     if let Some((field, node)) = top.field("supervision") {

@@ -12,6 +12,9 @@ use crate::model::{Award, WallRule};
 
 const A5: (f32, f32) = (148.0, 210.0);
 
+/// What the handbook prints for a rule whose text the inventory does not give.
+pub const NO_BODY: &str = "正文以本村(社区)公布为准。";
+
 fn ink() -> printpdf::Color {
     grey(0.1)
 }
@@ -63,19 +66,23 @@ pub fn handbook(input: &Input) -> Option<Vec<u8>> {
         y += 6.0;
         page.push((y, format!("类别：{cat}"), 8.0, Weight::Regular, true));
         y += 4.0;
-        let body = r
-            .body
-            .as_deref()
-            .map(str::trim)
-            .filter(|b| !b.is_empty())
-            .unwrap_or("（清单里还没有这项制度的正文，请补充后重新生成。）");
-        for l in wrap(body, right - left, body_size, Weight::Regular) {
+        // A rule the inventory gives no text for is printed by its title with
+        // a neutral note: the handbook is public, so it carries no to-do
+        // (`qingpai check` reminds the clerk instead).
+        let body = r.body.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        let dim = body.is_none();
+        for l in wrap(
+            body.unwrap_or(NO_BODY),
+            right - left,
+            body_size,
+            Weight::Regular,
+        ) {
             if y + lh > bottom {
                 pages.push(std::mem::take(&mut page));
                 y = top;
             }
             y += lh;
-            page.push((y, l, body_size, Weight::Regular, false));
+            page.push((y, l, body_size, Weight::Regular, dim));
         }
         pages.push(page);
     }
@@ -120,8 +127,8 @@ pub fn handbook(input: &Input) -> Option<Vec<u8>> {
         &grey(0.35),
     );
     let basis = format!(
-        "依据《{}》（{}），以下制度不再上墙，汇编成册，供居民查阅。",
-        input.std.name, input.std.version
+        "{}。以下制度不再上墙，汇编成册，供居民查阅。",
+        input.std.citation()
     );
     let mut y = 150.0;
     for l in wrap(&basis, w - 40.0, 8.5, Weight::Regular) {
@@ -269,8 +276,6 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
     let name = input.c.name.raw.trim();
     let per_page = cols * rows;
     let pages = awards.len().div_ceil(per_page);
-    let red = rgb("#B3141C");
-
     let mut doc = Doc::new();
     for pg in 0..pages {
         doc.page(w, h);
@@ -286,12 +291,7 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
         );
         doc.text(
             pg,
-            &format!(
-                "奖牌奖状不再上墙：以图片缩影集中展示或移入荣誉室（{}）　第 {}/{} 页",
-                input.std.name,
-                pg + 1,
-                pages
-            ),
+            &format!("奖状奖牌图片缩影集中展示　第 {}/{} 页", pg + 1, pages),
             w - mx,
             20.0,
             8.0,
@@ -304,41 +304,17 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
             let k = i - pg * per_page;
             let x = mx + (k % cols) as f32 * (cw + gap);
             let y = top + (k / cols) as f32 * (ch + gap);
-            let card_h = ch - 12.0;
+            // Nothing under the card: the sheet is a display for residents,
+            // so it carries no compliance notes or file names (a photo that
+            // cannot be read falls back to the drawn card), and the card
+            // takes the whole cell.
             let photo = a
                 .photo
                 .as_deref()
-                .map(|p| photo::load(&input.content_dir.join(p)).map_err(|why| (p, why)));
+                .and_then(|p| photo::load(&input.content_dir.join(p)).ok());
             match &photo {
-                Some(Ok(photo)) => photo_card(&mut doc, pg, a, photo, x, y, cw, card_h),
-                _ => drawn_card(&mut doc, pg, a, x, y, cw, card_h),
-            }
-            // Under the card: how it is displayed now, and the photo to use.
-            let display = input.std.display(&a.display);
-            let mut status = match display {
-                Some(d) if d.allowed => format!("展示方式：{}", d.name),
-                Some(d) => format!("现为“{}”：须下墙，改为图片缩影或移入荣誉室", d.name),
-                None => format!("展示方式：{}", a.display),
-            };
-            if let Some(Ok(_)) = &photo {
-                status.push_str(&format!("；照片 {}", a.photo.as_deref().unwrap_or("")));
-            }
-            let colour = if display.is_some_and(|d| !d.allowed) {
-                red.clone()
-            } else {
-                grey(0.35)
-            };
-            let mut sy = y + card_h + 4.0;
-            for l in wrap(&status, cw, 6.5, Weight::Regular).iter().take(2) {
-                doc.text(pg, l, x, sy, 6.5, Weight::Regular, Anchor::Start, &colour);
-                sy += 3.0;
-            }
-            if let Some(Err((path, why))) = &photo {
-                let note = format!("照片无法读取：{path}（{why}）");
-                for l in wrap(&note, cw, 6.5, Weight::Regular).iter().take(2) {
-                    doc.text(pg, l, x, sy, 6.5, Weight::Regular, Anchor::Start, &red);
-                    sy += 3.0;
-                }
+                Some(photo) => photo_card(&mut doc, pg, a, photo, x, y, cw, ch),
+                None => drawn_card(&mut doc, pg, a, x, y, cw, ch),
             }
         }
     }

@@ -78,8 +78,19 @@ pub fn community_pdfs(input: &Input) -> Result<Vec<(String, Vec<u8>)>, String> {
 /// The process colours of a standard: each sign's screen colours with the
 /// CMYK values the standard gives for them.
 pub fn palette(std: &Standard) -> doc::Palette {
-    let _ = std;
-    doc::Palette::default()
+    let specs = std
+        .roles
+        .iter()
+        .map(|r| &r.sign)
+        .chain(std.identifiers.iter().map(|i| &i.sign))
+        .chain(std::iter::once(&std.guide.sign));
+    let percent = |v: [u8; 4]| v.map(f32::from);
+    doc::Palette::new(specs.flat_map(|s| {
+        [
+            (s.text_color.as_str(), percent(s.cmyk_text)),
+            (s.background.as_str(), percent(s.cmyk_background)),
+        ]
+    }))
 }
 
 pub use book::{handbook, honours};

@@ -398,6 +398,45 @@ fn strip_comment(s: &str) -> &str {
     s
 }
 
+/// Reminders printed after the text report that are not findings (the JSON
+/// report and its counts do not change): a wall rule that goes into the
+/// public service handbook but has no `body` is printed there by its title
+/// with a neutral note, so the clerk is told here, not in the handbook.
+pub fn handbook_hints(
+    communities: &[crate::model::Community],
+    std: &crate::standard::Standard,
+    lang: Lang,
+) -> String {
+    let mut out = String::new();
+    for c in communities {
+        for r in &c.wall_rules {
+            let internal = std.category(&r.category).is_some_and(|cat| !cat.on_wall);
+            let no_body = r.body.as_deref().is_none_or(|b| b.trim().is_empty());
+            if !(internal && no_body) {
+                continue;
+            }
+            let title = r.title.raw.trim();
+            let line = match lang {
+                Lang::Zh => format!(
+                    "提示：{} 第 {} 行的制度“{title}”没有正文（body），服务手册里只印标题；补上 body 后重新生成",
+                    c.file, r.loc.line
+                ),
+                Lang::En => format!(
+                    "note: {} line {}: the rule “{title}” has no body; the service handbook prints its title only — add `body` and rebuild",
+                    c.file, r.loc.line
+                ),
+            };
+            // A blank line parts the hints from the summary above them.
+            if out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

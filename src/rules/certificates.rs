@@ -14,14 +14,25 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
         if let Some(item) = std.abolished_cert(&cert.name.norm) {
             let mut route = String::new();
             if let Some(h) = &item.handler {
-                route.push_str(&format!("办理单位：{h}。"));
-            }
-            if let Some(i) = &item.instead {
-                route.push_str(i);
+                route.push_str(&format!("告诉群众改到{h}办理"));
+                if let Some(i) = &item.instead {
+                    route.push_str(&format!("（{}）", i.trim().trim_end_matches('。')));
+                }
+                route.push('。');
+            } else if let Some(i) = &item.instead {
+                route.push_str(&format!(
+                    "告诉群众可以这样办：{}。",
+                    i.trim().trim_end_matches('。')
+                ));
             }
             if let Some(note) = &std.instead_note {
-                route.push_str(&format!("（{note}）"));
+                route.push_str(&format!("（{}）", note.trim().trim_end_matches('。')));
             }
+            // The seed plan (第四篇 四(三)) keeps residents from being left
+            // with nowhere to go: in the transition a listed item residents
+            // genuinely need is issued on the facts when within the
+            // committee's duties and verifiable. A flat "no longer issued"
+            // would tell the clerk otherwise.
             out.push_entry(
                 Rule::CertAbolished,
                 Place::Certificates,
@@ -29,17 +40,22 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                 cert.loc,
                 Msg::new(
                     format!(
-                        "“{}”在《{}》上（第 {} 项“{}”），村(居)委会不再出具",
+                        "“{}”在《{}》上（第 {} 项“{}”），不再作为村(居)委会出具的证明事项",
                         cert.name.raw, std.abolished_list, item.number, item.name
                     ),
                     format!(
-                        "“{}” is item {} (“{}”) of the national list of certificates committees must not issue",
+                        "“{}” is item {} (“{}”) of the national list of certificates committees should not issue",
                         cert.name.raw, item.number, item.name
                     ),
                 ),
                 Msg::new(
-                    format!("停止出具，从清单中删去。{route}"),
-                    format!("stop issuing it and remove it from the inventory; residents go to: {}", item.handler.as_deref().unwrap_or("the competent authority")),
+                    format!(
+                        "不再把它作为常规证明事项出具，并从清单的 certificates 里删去这一项；{route}过渡期间，群众确需办理、属于本村(居)委会职责范围且能够核实的，可以据实出具，不得让群众办事无门"
+                    ),
+                    format!(
+                        "take it off the certificates issued as a rule and send residents to: {}; in the transition, issue it on the facts when residents genuinely need it, it is within the committee's duties and can be verified",
+                        item.handler.as_deref().unwrap_or("the competent authority")
+                    ),
                 ),
             );
         } else if std.retained.is_some() && std.retained_cert(&cert.name.norm).is_none() {
@@ -53,8 +69,8 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                     format!("“{}” is not on the published list of retained certificates", cert.name.raw),
                 ),
                 Msg::new(
-                    "未列入清单的证明事项一律不再出具；确需新增的，由有关部门按程序申报",
-                    "certificates not on the list are no longer issued; a new one must be approved first",
+                    "不在保留清单上的证明事项，不再作为村(居)委会出具的证明事项：告诉群众向有关部门办理；确需由村(居)委会出具的，由有关部门按程序申报列入清单",
+                    "certificates not on the list are not issued as a rule: send residents to the competent authority; one that committees must issue has to be added to the list first",
                 ),
             );
         }

@@ -191,32 +191,36 @@ pub fn gate(theme: &Theme, plan: &GatePlan) -> Result<String, tera::Error> {
 /// the guide board on the wall. Signs are numbered in the order of
 /// [`GatePlan::all_signs`], so a legend can name them.
 pub fn gate_drawing(theme: &Theme, plan: &GatePlan) -> Result<GateDrawing, tera::Error> {
+    let ins = &plan.install;
+    let px = |v: u32| v as f32;
     const DOOR_W: f32 = 3000.0;
-    const DOOR_H: f32 = 3000.0;
-    const GAP: f32 = 300.0;
+    // The door opening is drawn, not measured: it stays below the header.
+    let door_h = 3000.0f32.min(px(ins.header_bottom_mm) - 200.0).max(1800.0);
     let numbers: Vec<usize> = (1..=plan.all_signs().count()).collect();
     let mut next = numbers.into_iter();
     let mut placed = Vec::new();
 
     // x = 0 is the door's left edge; y = 0 the ground (up is negative).
-    let plaque_bottom = -500.0;
-    let mut x = -GAP;
+    let plaque_bottom = -px(ins.gate_bottom_mm);
+    let spacing = px(ins.gate_spacing_mm);
+    let mut x = -px(ins.gate_door_gap_mm);
     let mut left = Vec::new();
     for s in plan.left.iter().rev() {
         let d = sign(theme, s, None)?;
         x -= d.width;
         left.push((x, d, s.proposed));
-        x -= GAP;
+        x -= spacing;
     }
-    let left_edge = x;
-    let mut x = DOOR_W + GAP;
+    let left_edge = x + spacing;
+    let mut x = DOOR_W + px(ins.gate_door_gap_mm);
     let mut right = Vec::new();
     for s in &plan.right {
         let d = sign(theme, s, None)?;
         let width = d.width;
         right.push((x, d, s.proposed));
-        x += width + GAP;
+        x += width + spacing;
     }
+    let right_edge = x - spacing;
     for (x, d, proposed) in left.into_iter().rev().chain(right) {
         let y = plaque_bottom - d.height;
         let (bx, by) = badge_below(x, y, d.width, d.height);
@@ -233,24 +237,28 @@ pub fn gate_drawing(theme: &Theme, plan: &GatePlan) -> Result<GateDrawing, tera:
         });
     }
 
-    // The header: identifiers side by side, centred over the door.
+    // The header: identifiers side by side, centred over the door, their
+    // undersides at the standard's height; the band is the header's fascia.
+    const MARGIN: f32 = 300.0;
+    let gap = px(ins.header_gap_mm);
     let idents: Vec<(Drawing, bool)> = plan
         .identifiers
         .iter()
         .map(|s| sign(theme, s, None).map(|d| (d, s.proposed)))
         .collect::<Result<_, _>>()?;
-    let band_w: f32 =
-        idents.iter().map(|(d, _)| d.width).sum::<f32>() + GAP * (idents.len() as f32 + 1.0);
-    let band_h = idents.iter().map(|(d, _)| d.height).fold(0.0, f32::max) + 2.0 * GAP;
+    let row_w: f32 = idents.iter().map(|(d, _)| d.width).sum::<f32>()
+        + gap * (idents.len().saturating_sub(1) as f32);
+    let tallest = idents.iter().map(|(d, _)| d.height).fold(0.0, f32::max);
+    let header_bottom = -px(ins.header_bottom_mm);
     let band = Rect {
-        x: DOOR_W / 2.0 - band_w / 2.0,
-        y: -DOOR_H - GAP - band_h,
-        w: band_w,
-        h: band_h,
+        x: DOOR_W / 2.0 - row_w / 2.0 - MARGIN,
+        y: header_bottom - tallest - MARGIN,
+        w: row_w + 2.0 * MARGIN,
+        h: tallest + 2.0 * MARGIN,
     };
-    let mut ix = band.x + GAP;
+    let mut ix = band.x + MARGIN;
     for (d, proposed) in idents {
-        let y = band.y + (band.h - d.height) / 2.0;
+        let y = header_bottom - d.height;
         placed.push(Placed {
             n: next.next().unwrap_or(0),
             x: ix,
@@ -262,13 +270,13 @@ pub fn gate_drawing(theme: &Theme, plan: &GatePlan) -> Result<GateDrawing, tera:
             bx: ix,
             by: y,
         });
-        ix += d.width + GAP;
+        ix += d.width + gap;
     }
 
-    // The guide board on the wall right of the plaques.
+    // The guide board on the wall, beyond the plaques on the right.
     let g = sign(theme, &plan.guide.sign, Some(&plan.guide))?;
-    let gx = x + 700.0;
-    let gy = -800.0 - g.height;
+    let gx = (DOOR_W + px(ins.guide_door_gap_mm)).max(right_edge + spacing);
+    let gy = -px(ins.guide_bottom_mm) - g.height;
     let (bx, by) = badge_below(gx, gy, g.width, g.height);
     placed.push(Placed {
         n: next.next().unwrap_or(0),
@@ -315,9 +323,9 @@ pub fn gate_drawing(theme: &Theme, plan: &GatePlan) -> Result<GateDrawing, tera:
         "door",
         &Rect {
             x: 0.0,
-            y: -DOOR_H,
+            y: -door_h,
             w: DOOR_W,
-            h: DOOR_H,
+            h: door_h,
         },
     );
     ctx.insert("band", &band);
@@ -325,7 +333,7 @@ pub fn gate_drawing(theme: &Theme, plan: &GatePlan) -> Result<GateDrawing, tera:
     Ok(GateDrawing {
         svg: crate::fonts::with_glyph_defs(&theme.tera.render("signs/gate.svg", &ctx)?),
         view: [view.x, view.y, view.w, view.h],
-        door: [0.0, -DOOR_H, DOOR_W, DOOR_H],
+        door: [0.0, -door_h, DOOR_W, door_h],
         signs,
     })
 }
