@@ -269,13 +269,29 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
         return None;
     }
     let (w, h) = (420.0, 297.0);
-    let (cols, rows) = (4usize, 3usize);
     let (mx, top, gap) = (14.0, 34.0, 6.0);
-    let cw = (w - 2.0 * mx - gap * (cols as f32 - 1.0)) / cols as f32;
-    let ch = (h - top - 14.0 - gap * (rows as f32 - 1.0)) / rows as f32;
     let name = input.c.name.raw.trim();
-    let per_page = cols * rows;
+    // At most 12 awards a page; fewer are laid out larger, in the grid that
+    // gives each the largest certificate-shaped card, so the page is used.
+    let per_page = 12usize;
     let pages = awards.len().div_ceil(per_page);
+    let grid = |n: usize| -> (usize, usize, f32, f32) {
+        let (aw, ah) = (w - 2.0 * mx, h - top - 14.0);
+        (1..=4usize)
+            .filter_map(|cols| {
+                let rows = n.div_ceil(cols);
+                (rows <= 3).then(|| {
+                    let cw = (aw - gap * (cols as f32 - 1.0)) / cols as f32;
+                    let ch = (ah - gap * (rows as f32 - 1.0)) / rows as f32;
+                    // The card a certificate (about 1.41:1) fills in the cell.
+                    let card = (cw * ch.min(cw / 1.41)).min(ch * (ch * 1.41).min(cw));
+                    (cols, rows, cw, ch, card)
+                })
+            })
+            .max_by(|a, b| a.4.total_cmp(&b.4))
+            .map(|(c, r, cw, ch, _)| (c, r, cw, ch))
+            .unwrap_or((4, 3, 93.0, 77.0))
+    };
     let mut doc = Doc::new();
     for pg in 0..pages {
         doc.page(w, h);
@@ -300,6 +316,8 @@ pub fn honours(input: &Input) -> Option<Vec<u8>> {
             &grey(0.35),
         );
         doc.pages[pg].line(&[(mx, 25.0), (w - mx, 25.0)], &ink(), 0.3, None);
+        let on_page = (awards.len() - pg * per_page).min(per_page);
+        let (cols, _, cw, ch) = grid(on_page);
         for (i, a) in awards.iter().enumerate().skip(pg * per_page).take(per_page) {
             let k = i - pg * per_page;
             let x = mx + (k % cols) as f32 * (cw + gap);
@@ -341,6 +359,8 @@ fn issuer_and_year(a: &Award) -> String {
 /// paper with red and gold borders, its title, issuer and year.
 #[allow(clippy::too_many_arguments)]
 fn drawn_card(doc: &mut Doc, pg: usize, a: &Award, x: f32, y: f32, cw: f32, card_h: f32) {
+    // Lettering grows with the card, from the size of a 4 × 3 grid's card.
+    let k = (cw / 93.0).min(card_h / 77.0).clamp(1.0, 2.6);
     let red = rgb("#B3141C");
     let gold = rgb("#C9A227");
     let page = &mut doc.pages[pg];
@@ -357,29 +377,29 @@ fn drawn_card(doc: &mut Doc, pg: usize, a: &Award, x: f32, y: f32, cw: f32, card
         pg,
         "荣　誉",
         x + cw / 2.0,
-        y + 15.0,
-        13.0,
+        y + 15.0 * k,
+        13.0 * k,
         Weight::Bold,
         Anchor::Middle,
         &red,
     );
-    let lines = wrap(a.title.raw.trim(), cw - 16.0, 11.0, Weight::Bold);
-    let mut ty = y + card_h / 2.0 - (lines.len() as f32 - 1.0) * 2.6;
+    let lines = wrap(a.title.raw.trim(), cw - 16.0 * k, 11.0 * k, Weight::Bold);
+    let mut ty = y + card_h / 2.0 - (lines.len() as f32 - 1.0) * 2.6 * k;
     for l in lines.iter().take(4) {
         doc.text(
             pg,
             l,
             x + cw / 2.0,
             ty,
-            11.0,
+            11.0 * k,
             Weight::Bold,
             Anchor::Middle,
             &ink(),
         );
-        ty += 5.4;
+        ty += 5.4 * k;
     }
-    let mut fy = y + card_h - 12.0;
-    for l in wrap(&issuer_and_year(a), cw - 14.0, 7.5, Weight::Regular)
+    let mut fy = y + card_h - 12.0 * k;
+    for l in wrap(&issuer_and_year(a), cw - 14.0 * k, 7.5 * k, Weight::Regular)
         .iter()
         .take(2)
     {
@@ -388,12 +408,12 @@ fn drawn_card(doc: &mut Doc, pg: usize, a: &Award, x: f32, y: f32, cw: f32, card
             l,
             x + cw / 2.0,
             fy,
-            7.5,
+            7.5 * k,
             Weight::Regular,
             Anchor::Middle,
             &grey(0.3),
         );
-        fy += 3.6;
+        fy += 3.6 * k;
     }
 }
 
@@ -411,7 +431,8 @@ fn photo_card(
     card_h: f32,
 ) {
     let pad = 3.0;
-    let (title_size, foot_size) = (9.5, 7.5);
+    let k = (cw / 93.0).min(card_h / 77.0).clamp(1.0, 2.0);
+    let (title_size, foot_size) = (9.5 * k, 7.5 * k);
     let title: Vec<String> = wrap(a.title.raw.trim(), cw - 2.0 * pad, title_size, Weight::Bold)
         .into_iter()
         .take(2)
@@ -422,7 +443,7 @@ fn photo_card(
         .filter(|l| !l.trim().is_empty())
         .take(1)
         .collect();
-    let (title_lh, foot_lh) = (4.4, 3.4);
+    let (title_lh, foot_lh) = (4.4 * k, 3.4 * k);
     let caption_h = 2.0 + title.len() as f32 * title_lh + foot.len() as f32 * foot_lh + 1.5;
 
     let page = &mut doc.pages[pg];
@@ -431,8 +452,8 @@ fn photo_card(
     let (bx, by) = (x + pad, y + pad);
     let (bw, bh) = (cw - 2.0 * pad, card_h - 2.0 * pad - caption_h);
     let (sw, sh) = photo.shown_size();
-    let k = (bw / sw as f32).min(bh / sh as f32);
-    let (pw, ph) = (sw as f32 * k, sh as f32 * k);
+    let fit = (bw / sw as f32).min(bh / sh as f32);
+    let (pw, ph) = (sw as f32 * fit, sh as f32 * fit);
     let (px, py) = (bx + (bw - pw) / 2.0, by + (bh - ph) / 2.0);
     doc.image(pg, photo, px, py, pw, ph);
     doc.pages[pg].rect(px, py, pw, ph, None, Some((&grey(0.55), 0.15)));
