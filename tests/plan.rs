@@ -280,7 +280,7 @@ fn every_surface_counts_the_same_work() {
     // The community page lists each item once.
     let page = std::fs::read_to_string(site.join("communities/d/index.html")).unwrap();
     assert_eq!(
-        page.matches("“亲属关系证明”不再").count(),
+        page.matches("“亲属关系证明”已列入").count(),
         2,
         "the list and the entry"
     );
@@ -383,11 +383,15 @@ fn the_sample_publishes_no_clerk_talk() {
             _ => continue,
         };
         checked += 1;
+        // The standard page may name each rule's code beside its wording.
+        let mut text = text;
+        if rel.starts_with("standard/") {
+            for code in codes {
+                text = text.replace(code, "");
+            }
+        }
         for k in keys {
             assert!(!text.contains(k), "{rel} says “{k}”");
-        }
-        if rel.starts_with("standard/") {
-            continue;
         }
         for code in codes {
             assert!(!text.contains(code), "{rel} shows the rule code {code}");
