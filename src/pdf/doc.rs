@@ -513,7 +513,7 @@ pub fn wrap(text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
     let mut lines = Vec::new();
     for para in text.lines() {
         // Split words wider than a line into characters: nothing else fits.
-        let toks: Vec<&str> = tokens(para)
+        let mut toks: Vec<&str> = tokens(para)
             .into_iter()
             .flat_map(|t| {
                 if t.chars().count() > 1 && w(t) > width {
@@ -531,13 +531,24 @@ pub fn wrap(text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
         while j < toks.len() {
             let tw = w(toks[j]);
             if j > start && line_w + tw > width {
-                // The last allowed break at or before j; none: break at j
-                // anyway (a line of unbreakable punctuation is not wider
-                // than the page).
-                let k = (start + 1..=j)
+                // The last allowed break at or before j.
+                let allowed = (start + 1..=j)
                     .rev()
-                    .find(|&k| breakable(toks[k - 1], toks[k]))
-                    .unwrap_or(j);
+                    .find(|&k| breakable(toks[k - 1], toks[k]));
+                let k = match allowed {
+                    Some(k) => k,
+                    // None, and j is a word: break inside the word, so an
+                    // opening mark keeps at least its first character.
+                    None if toks[j].chars().count() > 1 => {
+                        let word = toks.remove(j);
+                        let chars = word.char_indices().map(|(i, c)| &word[i..i + c.len_utf8()]);
+                        toks.splice(j..j, chars);
+                        continue;
+                    }
+                    // None at all (a run of marks wider than the line):
+                    // break at j, the line is not wider than the page.
+                    None => j,
+                };
                 lines.push(toks[start..k].concat().trim_end().to_owned());
                 start = k;
                 // A space that the break falls on is not carried over.
