@@ -715,10 +715,7 @@ pub fn sheet(input: &Input) -> Result<Vec<u8>, String> {
     doc.date = input.built_on.to_owned();
     Ok(doc.save(
         &title,
-        &format!(
-            "{}（{}）· 安装布置图、规格表与整改清单",
-            input.std.name, input.std.version
-        ),
+        &format!("{} · 安装布置图、规格表与整改清单", input.std.citation()),
         input.site.title.trim(),
         &[
             name.to_owned(),
@@ -729,9 +726,9 @@ pub fn sheet(input: &Input) -> Result<Vec<u8>, String> {
 }
 
 /// The standard the sheet follows, in one line.
+/// The standard's short name, for the title block (the notes cite it in full).
 fn standard_line(input: &Input) -> String {
-    // citation: replace with `input.std.citation()` when it lands.
-    format!("{}（{}）", input.std.name.trim(), input.std.version.trim())
+    input.std.name.trim().to_owned()
 }
 
 /// Sheet 1's notes, left of the title block.
@@ -776,10 +773,7 @@ fn note_lines(input: &Input, g: &GateDrawing, signs: &[&Sign]) -> Vec<(String, b
         ));
     }
     notes.push((
-        format!(
-            "牌面文字、颜色、材质按{}；1:1 制作文件另附。",
-            standard_line(input)
-        ),
+        format!("{}。1:1 制作文件另附。", input.std.citation()),
         false,
     ));
     notes

@@ -31,10 +31,6 @@ pub struct Converted {
     pub height: f32,
     /// Opacity states (fill %, stroke %) the ops load.
     pub alphas: BTreeSet<(u8, u8)>,
-    /// The boxes (x, y, w, h, user units) of the innermost groups placed by a
-    /// plain `translate(..)`, in document order: in the gate elevation these
-    /// are the signs, numbered as [`crate::plan::GatePlan::all_signs`].
-    pub placed: Vec<[f32; 4]>,
     /// What the drawing has that this conversion cannot draw (a clip path,
     /// mask, filter, gradient, pattern, image or unconverted text): the PDF
     /// would silently differ from the website, so the build stops on it.
@@ -98,11 +94,9 @@ pub fn convert_uncached(svg: &str) -> Result<Converted, String> {
         width: tree.size().width(),
         height: tree.size().height(),
         alphas: BTreeSet::new(),
-        placed: Vec::new(),
         unsupported: BTreeSet::new(),
     };
     group(tree.root(), 1.0, &mut out);
-    placed(tree.root(), &mut out.placed);
     Ok(out)
 }
 
@@ -151,40 +145,6 @@ fn group(g: &Group, alpha: f32, out: &mut Converted) {
     if wrap {
         out.ops.push(Op::RestoreGraphicsState);
     }
-}
-
-fn is_translation(t: Transform) -> bool {
-    t.sx == 1.0 && t.sy == 1.0 && t.kx == 0.0 && t.ky == 0.0 && (t.tx != 0.0 || t.ty != 0.0)
-}
-
-/// Collect the innermost translated groups under `g`; true if any was found.
-fn placed(g: &Group, out: &mut Vec<[f32; 4]>) -> bool {
-    let mut any = false;
-    for child in g.children() {
-        if let Node::Group(c) = child {
-            let at = out.len();
-            let inner = placed(c, out);
-            if !inner && is_translation(c.transform()) {
-                // The drawing's first shape is its outline (a sign's
-                // background): the group's own box may take in empty
-                // groups at the origin.
-                if let Some(b) = first_path(c).map(|p| p.abs_bounding_box()) {
-                    out.insert(at, [b.x(), b.y(), b.width(), b.height()]);
-                }
-                any = true;
-            }
-            any |= inner;
-        }
-    }
-    any
-}
-
-fn first_path(g: &Group) -> Option<&usvg::Path> {
-    g.children().iter().find_map(|c| match c {
-        Node::Path(p) => Some(p.as_ref()),
-        Node::Group(g) => first_path(g),
-        _ => None,
-    })
 }
 
 fn color(paint: &Paint) -> Color {
