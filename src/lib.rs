@@ -10,6 +10,7 @@
 //! - [`report`]: text and JSON output;
 //! - [`commands`]: one file per command.
 
+pub mod build;
 pub mod check;
 pub mod cli;
 pub mod commands;

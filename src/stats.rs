@@ -371,7 +371,9 @@ pub fn json(table: &Table) -> String {
 
 /// An Excel workbook: the county on the first sheet, then one sheet per town;
 /// each with a bold header row, frozen panes, column widths and a total row.
-pub fn xlsx(table: &Table, title: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+/// `date` (`YYYY-MM-DD`) is the workbook's creation date: the same table on
+/// the same day is the same file, byte for byte.
+pub fn xlsx(table: &Table, title: &str, date: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
     let mut book = Workbook::new();
     let header = Format::new()
@@ -445,7 +447,8 @@ pub fn xlsx(table: &Table, title: &str) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
     book.set_properties(
         &rust_xlsxwriter::DocProperties::new()
             .set_title(title)
-            .set_subject("村(社区)标识标牌摸底统计"),
+            .set_subject("村(社区)标识标牌摸底统计")
+            .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::parse_from_str(date)?),
     );
     book.save_to_buffer()
 }

@@ -39,20 +39,24 @@ pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
             out.push('\n');
             out.push_str(&if zh {
                 format!(
-                    "已生成网站 {}：{} 个页面，{} 个文件，{:.1} MB，用时 {:.1} 秒。\n",
+                    "已生成网站 {}：{} 个页面，{} 个文件（{} 个与上次相同、直接沿用），{:.1} MB；重新生成了 {} 个村(社区)，用时 {:.1} 秒。\n",
                     args.output.display(),
                     built.pages,
                     built.files,
+                    built.reused,
                     built.bytes as f64 / 1e6,
+                    built.rendered_communities,
                     built.seconds
                 )
             } else {
                 format!(
-                    "built the site in {}: {} pages, {} files, {:.1} MB, in {:.1} s.\n",
+                    "built the site in {}: {} pages, {} files ({} unchanged, taken over), {:.1} MB; {} communities rendered, in {:.1} s.\n",
                     args.output.display(),
                     built.pages,
                     built.files,
+                    built.reused,
                     built.bytes as f64 / 1e6,
+                    built.rendered_communities,
                     built.seconds
                 )
             });

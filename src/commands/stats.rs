@@ -24,7 +24,7 @@ pub fn run(content_dir: &Path, format: Format, output: Option<&PathBuf>, lang: L
     let bytes = match format {
         Format::Csv => stats::csv(&table),
         Format::Json => stats::json(&table).into_bytes(),
-        Format::Xlsx => match stats::xlsx(&table, &title) {
+        Format::Xlsx => match stats::xlsx(&table, &title, &crate::commands::new::today()) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("error: 生成 Excel 文件失败：{e}");

@@ -1,9 +1,7 @@
-//! `qingpai build`: the static site of SPEC §6.
-//!
-//! The build loads and checks the content, and stops there when a file cannot
-//! be read (`input.*`): the previous output is left exactly as it was. Otherwise
-//! it renders every page into a fresh folder and publishes it (see
-//! [`crate::output`]) only when everything succeeded.
+//! The website of SPEC §6: pages, drawings and their previews, rendered
+//! from the content, its findings and each community's work plan. What is
+//! built, from what, and where it goes is the build layer's
+//! ([`crate::build`]); this module renders.
 
 pub mod charts;
 pub mod draw;
@@ -11,10 +9,6 @@ pub mod pages;
 pub mod search;
 pub mod standard_page;
 pub mod theme;
-
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -25,110 +19,7 @@ use crate::load::Content;
 use crate::model::Channel;
 use crate::plan;
 
-pub struct Options {
-    pub output: PathBuf,
-    pub base_url: Option<String>,
-    /// PNG previews of each gate (for `og:image` and the overview).
-    pub previews: bool,
-    /// The PDF sheets, production files, handbooks and award sheets.
-    pub pdf: bool,
-}
-
-pub struct Built {
-    pub report: Report,
-    pub pages: usize,
-    pub files: usize,
-    pub bytes: u64,
-    pub seconds: f64,
-}
-
-#[derive(Debug)]
-pub enum BuildError {
-    /// The content could not be read: nothing was written.
-    Input,
-    /// Something else stopped the build; (zh, en).
-    Other { zh: String, en: String },
-}
-
-impl BuildError {
-    fn other(zh: impl Into<String>, en: impl Into<String>) -> BuildError {
-        BuildError::Other {
-            zh: zh.into(),
-            en: en.into(),
-        }
-    }
-}
-
-/// The marker in every output folder (its home is the publishing module).
-pub use crate::output::MARKER;
-
-/// Where a build's files go: a folder on disk, or memory (for `serve`).
-enum Sink {
-    Disk(PathBuf),
-    Memory(std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>),
-}
-
-/// Writes the site's files, counting them.
-pub struct Writer {
-    sink: Sink,
-    files: AtomicUsize,
-    bytes: AtomicU64,
-}
-
-impl Writer {
-    pub fn new(root: PathBuf) -> Writer {
-        Writer::with(Sink::Disk(root))
-    }
-
-    /// A writer that keeps every file in memory.
-    pub fn memory() -> Writer {
-        Writer::with(Sink::Memory(Default::default()))
-    }
-
-    fn with(sink: Sink) -> Writer {
-        Writer {
-            sink,
-            files: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
-        }
-    }
-
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
-        match &self.sink {
-            Sink::Disk(root) => {
-                let path = root.join(rel);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-                }
-                std::fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
-            }
-            Sink::Memory(files) => {
-                files
-                    .lock()
-                    .expect("the file map")
-                    .insert(rel.to_owned(), bytes.to_vec());
-            }
-        }
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        Ok(())
-    }
-
-    /// The files written to memory (empty for a disk writer).
-    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
-        match self.sink {
-            Sink::Memory(files) => files.into_inner().expect("the file map"),
-            Sink::Disk(_) => Default::default(),
-        }
-    }
-}
-
-fn io_error(path: &Path, e: &std::io::Error) -> BuildError {
-    BuildError::other(
-        format!("写不了 {}：{e}", path.display()),
-        format!("cannot write {}: {e}", path.display()),
-    )
-}
+pub use crate::build::{BuildError, Built, MARKER, Options, Writer, build};
 
 fn render_error(template: &str, e: &tera::Error) -> BuildError {
     BuildError::other(
@@ -159,73 +50,6 @@ struct SiteView<'a> {
 /// The path prefix from a page back to the site root: `communities/x/index.html` -> `../../`.
 pub fn root_of(page: &str) -> String {
     "../".repeat(page.matches('/').count())
-}
-
-pub fn build(
-    content: &Content,
-    report: Report,
-    opts: &Options,
-) -> Result<Built, (BuildError, Report)> {
-    let start = Instant::now();
-    if report.has_input_errors() || content.site.is_none() {
-        return Err((BuildError::Input, report));
-    }
-    let site_root = content
-        .dir
-        .parent()
-        .map(Path::to_owned)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let site = content.site.as_ref().expect("checked above");
-    let theme = match theme::load(&site_root, site.theme.as_deref()) {
-        Ok(t) => t,
-        Err(e) => {
-            return Err((
-                BuildError::other(format!("{}：{}", e.file, e.zh), e.to_string()),
-                report,
-            ));
-        }
-    };
-
-    // The output is checked and a fresh folder made only now: a build that
-    // stops earlier (input errors, a bad theme) touches nothing.
-    let publish = match crate::output::Publish::prepare(&opts.output, &content.dir) {
-        Ok(p) => p,
-        Err(e) => return Err((e.into(), report)),
-    };
-    let writer = Writer::new(publish.fresh().to_owned());
-    // A panic in rendering (a bug) must not leave the half-written folder behind.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        Renderer::new(
-            content,
-            &report,
-            &theme,
-            opts.base_url.as_deref(),
-            opts.previews,
-        )
-        .with_pdf(opts.pdf)
-        .all(&writer)
-    }))
-    .unwrap_or_else(|_| {
-        Err(BuildError::other(
-            "生成网站时程序出错（这是 qingpai 的缺陷，请报告）",
-            "qingpai failed while rendering (a bug: please report it)",
-        ))
-    });
-    // On an error `publish` is dropped, which removes the fresh folder.
-    let pages = match result {
-        Ok(pages) => pages,
-        Err(e) => return Err((e, report)),
-    };
-    if let Err(e) = publish.commit() {
-        return Err((e.into(), report));
-    }
-    Ok(Built {
-        report,
-        pages,
-        files: writer.files.load(Ordering::Relaxed),
-        bytes: writer.bytes.load(Ordering::Relaxed),
-        seconds: start.elapsed().as_secs_f64(),
-    })
 }
 
 fn base_context(content: &Content, page: &str, base_url: &str) -> Context {
@@ -314,6 +138,23 @@ impl<'a> Renderer<'a> {
                 .collect(),
             by_file,
         }
+    }
+
+    /// The build date printed on pages and sheets.
+    pub fn built_on(&self) -> &str {
+        &self.built_on
+    }
+
+    /// A community's findings.
+    pub fn findings(&self, c: &crate::model::Community) -> &[&'a crate::diag::Finding] {
+        self.by_file.get(c.file.as_str()).map_or(&[], Vec::as_slice)
+    }
+
+    /// A community as the overview and its town list it, without rendering
+    /// its files (the build took them over from the previous build).
+    pub fn summary(&self, c: &crate::model::Community) -> pages::Summary {
+        let plan = self.plan(c);
+        pages::summary(c, plan, self.previews && plan.gate.is_some())
     }
 
     /// The plan of a community of this content.
@@ -507,7 +348,8 @@ impl<'a> Renderer<'a> {
     pub fn stats(&self, table: &crate::stats::Table, w: &Writer) -> Result<(), BuildError> {
         let site = self.content.site.as_ref().expect("a site to build");
         w.write("stats.csv", &crate::stats::csv(table))?;
-        let xlsx = crate::stats::xlsx(table, &format!("{}摸底统计", site.region)).map_err(|e| {
+        let xlsx = crate::stats::xlsx(table, &format!("{}摸底统计", site.region), &self.built_on)
+            .map_err(|e| {
             BuildError::other(
                 format!("stats.xlsx 生成失败：{e}"),
                 format!("stats.xlsx: {e}"),

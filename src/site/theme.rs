@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use sha2::Digest;
+
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::fonts::{self, Anchor, Weight};
@@ -44,6 +46,9 @@ pub struct Theme {
     pub statics: Vec<(String, Vec<u8>)>,
     /// The folder on disk, when the site names one.
     pub dir: Option<PathBuf>,
+    /// A hash of every template and static file as used: the incremental
+    /// build re-renders everything when the theme changes.
+    pub fingerprint: String,
 }
 
 /// Problems loading a theme, in (zh, en).
@@ -98,6 +103,7 @@ pub fn load(site_root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
     register_functions(&mut tera);
     let mut statics = Vec::new();
     let mut templates = Vec::new();
+    let mut hash = sha2::Sha256::new();
     for (path, bytes) in DEFAULT_FILES {
         let own = dir.as_ref().map(|d| d.join(path)).filter(|p| p.is_file());
         let bytes: Vec<u8> = match &own {
@@ -108,6 +114,9 @@ pub fn load(site_root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
             })?,
             None => bytes.to_vec(),
         };
+        hash.update(path.as_bytes());
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(&bytes);
         if let Some(name) = path.strip_prefix("static/") {
             statics.push((name.to_owned(), bytes));
             continue;
@@ -124,13 +133,24 @@ pub fn load(site_root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
     if let Some(d) = &dir {
         collect_extra_statics(&d.join("static"), "", &mut statics);
     }
+    for (name, bytes) in &statics {
+        hash.update(name.as_bytes());
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    }
+    let fingerprint = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| ThemeError {
             file: "themes".into(),
             zh: format!("模板有误：{e}"),
             en: format!("a template is invalid: {e}"),
         })?;
-    Ok(Theme { tera, statics, dir })
+    Ok(Theme {
+        tera,
+        statics,
+        dir,
+        fingerprint,
+    })
 }
 
 fn collect_extra_statics(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
