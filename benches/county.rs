@@ -175,6 +175,28 @@ fn time(bin: &Path, args: &[&str], content: &Path, runs: usize) -> (Duration, Du
     (times[0], times[times.len() / 2], peak, code)
 }
 
+/// [`time`] of a cold build: the output folder (and with it the previous
+/// build's manifest) is removed before each run.
+fn time_cold(
+    bin: &Path,
+    args: &[&str],
+    content: &Path,
+    runs: usize,
+    out: &Path,
+) -> (Duration, Duration, f64, i32) {
+    let mut times = Vec::new();
+    let (mut peak, mut code) = (0.0f64, 0);
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(out);
+        let (t, _, p, c) = time(bin, args, content, 1);
+        times.push(t);
+        peak = peak.max(p);
+        code = c;
+    }
+    times.sort();
+    (times[0], times[times.len() / 2], peak, code)
+}
+
 /// Edit-to-reload under `serve`: start it on the county, listen for reload
 /// events, edit one community file `edits` times. Returns the time to the
 /// first page (ms) and each edit's time to its reload event.
@@ -299,7 +321,7 @@ fn main() {
         ] {
             let mut args = vec!["build", "--no-pdf", "--output", out_s];
             args.extend_from_slice(extra);
-            let (min, median, peak, code) = time(bin, &args, &dir, build_runs);
+            let (min, median, peak, code) = time_cold(bin, &args, &dir, build_runs, &out);
             println!(
                 "{label}: min {:.2}s, median {:.2}s over {build_runs} runs (exit {code}); {:.0} MB written; peak memory {peak:.0} MiB",
                 min.as_secs_f64(),
@@ -309,7 +331,8 @@ fn main() {
         }
 
         // The full build, with every PDF (one run: it is the long one).
-        let (min, _, peak, code) = time(bin, &["build", "--output", out_s], &dir, 1);
+        let full = ["build", "--output", out_s];
+        let (min, _, peak, code) = time_cold(bin, &full, &dir, 1, &out);
         let pdf_bytes: u64 = ["sheet.pdf", "signs.pdf", "handbook.pdf", "honours.pdf"]
             .iter()
             .map(|f| {
@@ -330,6 +353,38 @@ fn main() {
             dir_bytes(&out) as f64 / 1e6,
             pdf_bytes as f64 / 1e6,
             pdf_bytes as f64 / 1e3 / n as f64,
+        );
+    }
+
+    if wants("build") {
+        // Incremental: the same build again, then after one inventory edit.
+        let full = ["build", "--output", out_s];
+        let (min, median, peak, code) = time(bin, &full, &dir, build_runs);
+        println!(
+            "build again, nothing changed: min {:.2}s, median {:.2}s over {build_runs} runs (exit {code}); peak memory {peak:.0} MiB",
+            min.as_secs_f64(),
+            median.as_secs_f64(),
+        );
+        let file = dir.join("communities/城关镇/c0.yaml");
+        let original = std::fs::read_to_string(&file).unwrap();
+        let mut times = Vec::new();
+        let mut peak = 0.0f64;
+        for i in 0..build_runs {
+            std::fs::write(
+                &file,
+                original.replace("人民调解室", &format!("人民调解室{i}")),
+            )
+            .unwrap();
+            let (t, _, p, _) = time(bin, &full, &dir, 1);
+            times.push(t);
+            peak = peak.max(p);
+        }
+        std::fs::write(&file, &original).unwrap();
+        times.sort();
+        println!(
+            "build after one inventory was edited: min {:.2}s, median {:.2}s over {build_runs} runs; peak memory {peak:.0} MiB",
+            times[0].as_secs_f64(),
+            times[times.len() / 2].as_secs_f64(),
         );
     }
 
