@@ -120,6 +120,10 @@ impl<'a> Renderer<'a> {
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
+        // The PNG preview serves only `og:image`, which needs an absolute
+        // address: without one it is not made (the overview shows gate.svg).
+        let previews =
+            previews && (base_url.starts_with("http://") || base_url.starts_with("https://"));
         let by_file = pages::by_file(report);
         Renderer {
             content,

@@ -109,6 +109,8 @@ pub struct Summary {
     /// Relative to the site root.
     pub href: String,
     pub preview: Option<String>,
+    /// The drawing, for thumbnails (relative to the site root).
+    pub thumb: Option<String>,
     pub surveyed_on: Option<String>,
 }
 
@@ -189,6 +191,10 @@ pub fn summary(c: &Community, plan: &Plan, has_preview: bool) -> Summary {
         items: plan.work.len(),
         href: format!("communities/{}/index.html", c.id),
         preview: has_preview.then(|| format!("communities/{}/gate.png", c.id)),
+        thumb: plan
+            .gate
+            .is_some()
+            .then(|| format!("communities/{}/gate.svg", c.id)),
         surveyed_on: c.surveyed_on.clone(),
     }
 }
