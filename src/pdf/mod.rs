@@ -20,7 +20,7 @@
 
 mod book;
 pub mod doc;
-mod font;
+pub mod font;
 pub mod photo;
 mod sheet;
 pub mod signs;
