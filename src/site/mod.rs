@@ -243,7 +243,7 @@ fn base_context(content: &Content, page: &str, base_url: &str) -> Context {
             icp: site.icp.as_deref(),
             police_record: site.police_record.as_deref(),
             site_code: site.site_code.as_deref(),
-            built_on: crate::commands::new::today(),
+            built_on: crate::commands::new::today(Some(site)),
             base_url: base_url.to_owned(),
             absolute: base_url.starts_with("http://") || base_url.starts_with("https://"),
         },
@@ -304,7 +304,7 @@ impl<'a> Renderer<'a> {
             base_url,
             previews,
             pdf: false,
-            built_on: crate::commands::new::today(),
+            built_on: crate::commands::new::today(Some(site)),
             plans: plans(content, &by_file),
             plan_index: content
                 .communities
