@@ -171,7 +171,9 @@ fn hongqi_sheet_signs_handbook_and_honours() {
             "#C8102E",
             "整改清单",
             "红旗社区退役军人服务站",
-            "图号 1/",
+            // The sheet number sits in its own cell of the title block
+            // (checked as n/m in tests/sheet.rs).
+            "图号",
             "比例 1:",
         ] {
             assert!(

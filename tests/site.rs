@@ -174,8 +174,8 @@ fn pages_show_the_findings_and_the_standard() {
         "sign text is outlined, not left to the reader's fonts"
     );
     assert!(
-        hongqi.contains("群众可到公安派出所"),
-        "abolished certificates say where to go instead"
+        hongqi.contains("办理单位：公安派出所") && hongqi.contains("据实出具"),
+        "abolished certificates say where to go instead, and the transition"
     );
     let xingfu = read("communities/xingfu/index.html");
     assert!(xingfu.contains("都符合要求"));

@@ -383,10 +383,41 @@ impl Doc {
         };
         let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut warnings);
         finish(&mut lo, &boxes, &uses_registration);
-        lo.compress();
+        compress(&mut lo);
         let mut out = Vec::new();
         lo.save_to(&mut out).expect("writing to memory");
         out
+    }
+}
+
+/// Deflate level for PDF streams. lopdf's own `compress` uses the best
+/// level, which was about a third of a full build's time; the sample's PDFs
+/// measured (see the README's performance section) lose little at level 3.
+const DEFLATE_LEVEL: u32 = 3;
+
+/// Compress every stream that allows it and is not compressed yet.
+fn compress(lo: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in lo.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        let mut enc = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(stream.content.len() / 3),
+            flate2::Compression::new(DEFLATE_LEVEL),
+        );
+        if enc.write_all(&stream.content).is_err() {
+            continue;
+        }
+        if let Ok(packed) = enc.finish()
+            && packed.len() + 19 < stream.content.len()
+        {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
     }
 }
 
@@ -647,25 +678,109 @@ impl Page {
     }
 }
 
-/// Break `text` into lines no wider than `width` mm at `size` points. Any
-/// character may end a line (Chinese has no spaces), except that closing
-/// punctuation stays with the character before it.
+/// Punctuation that may not end a line (Chinese line-breaking rules, 禁则):
+/// opening quotes and brackets stay with what they open.
+const NO_END: &str = "“‘《〈（【「『〔〖([{";
+/// Punctuation that may not start a line: closing quotes and brackets,
+/// pauses and stops stay with what they close or end.
+const NO_START: &str = "”’》〉）】」』〕〗，。、；：！？…·)]},.;:!?%";
+
+/// A unit that is not broken inside: a run of Latin letters, digits and the
+/// signs that join them (`400×2400`, `signs.pdf`, `#C8102E`), or any other
+/// single character.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "×#./-_%".contains(c)
+}
+
+fn tokens(para: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in para.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (true, Some(_)) => {}
+            (false, s) => {
+                if let Some(s) = s {
+                    out.push(&para[s..i]);
+                }
+                start = None;
+                out.push(&para[i..i + c.len_utf8()]);
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push(&para[s..]);
+    }
+    out
+}
+
+/// May a line end after `before` and the next start with `after`?
+fn breakable(before: &str, after: &str) -> bool {
+    let end = before.chars().next_back();
+    let start = after.chars().next();
+    !end.is_some_and(|c| NO_END.contains(c)) && !start.is_some_and(|c| NO_START.contains(c))
+}
+
+/// Break `text` into lines no wider than `width` mm at `size` points. Chinese
+/// breaks between any two characters, except that an opening quote or
+/// bracket never ends a line and closing punctuation never starts one (the
+/// break moves back to the nearest place the rules allow); Latin words and
+/// numbers are not split unless one alone is wider than the line. Each
+/// input line (`\n`) starts a new line.
 pub fn wrap(text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
-    const NO_START: &str = "，。、；：？！）》」』”’)]},.;:!?%";
+    let w = |s: &str| text_width(s, size, weight);
     let mut lines = Vec::new();
     for para in text.lines() {
-        let mut line = String::new();
-        let mut w = 0.0;
-        for c in para.chars() {
-            let cw = text_width(c.encode_utf8(&mut [0; 4]), size, weight);
-            if !line.is_empty() && w + cw > width && !NO_START.contains(c) {
-                lines.push(std::mem::take(&mut line));
-                w = 0.0;
+        // Split words wider than a line into characters: nothing else fits.
+        let mut toks: Vec<&str> = tokens(para)
+            .into_iter()
+            .flat_map(|t| {
+                if t.chars().count() > 1 && w(t) > width {
+                    t.char_indices()
+                        .map(|(i, c)| &t[i..i + c.len_utf8()])
+                        .collect()
+                } else {
+                    vec![t]
+                }
+            })
+            .collect();
+        let mut start = 0;
+        let mut line_w = 0.0;
+        let mut j = start;
+        while j < toks.len() {
+            let tw = w(toks[j]);
+            if j > start && line_w + tw > width {
+                // The last allowed break at or before j.
+                let allowed = (start + 1..=j)
+                    .rev()
+                    .find(|&k| breakable(toks[k - 1], toks[k]));
+                let k = match allowed {
+                    Some(k) => k,
+                    // None, and j is a word: break inside the word, so an
+                    // opening mark keeps at least its first character.
+                    None if toks[j].chars().count() > 1 => {
+                        let word = toks.remove(j);
+                        let chars = word.char_indices().map(|(i, c)| &word[i..i + c.len_utf8()]);
+                        toks.splice(j..j, chars);
+                        continue;
+                    }
+                    // None at all (a run of marks wider than the line):
+                    // break at j, the line is not wider than the page.
+                    None => j,
+                };
+                lines.push(toks[start..k].concat().trim_end().to_owned());
+                start = k;
+                // A space that the break falls on is not carried over.
+                while start < toks.len() && toks[start] == " " && start < j {
+                    start += 1;
+                }
+                line_w = toks[start..j].iter().map(|t| w(t)).sum();
+                continue;
             }
-            line.push(c);
-            w += cw;
+            line_w += tw;
+            j += 1;
         }
-        lines.push(line);
+        lines.push(toks[start..].concat());
     }
     lines
 }
