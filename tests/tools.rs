@@ -191,3 +191,168 @@ fn the_sarif_check_can_fail() {
     doc["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = json!("not a uri");
     assert!(sarif_validators().iter().all(|v| !v.is_valid(&doc)));
 }
+
+// ---- the editors' JSON Schema -----------------------------------------
+
+fn community_schema() -> jsonschema::Validator {
+    let out = qingpai_in(&sample_content(), &["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+fn yaml_to_json(text: &str) -> Value {
+    serde_saphyr::from_str::<Value>(text).unwrap()
+}
+
+#[test]
+fn every_sample_inventory_validates_against_the_schema() {
+    let validator = community_schema();
+    let mut n = 0;
+    let mut stack = vec![sample_content().join("communities")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let doc = yaml_to_json(&std::fs::read_to_string(&path).unwrap());
+            let errors: Vec<String> = validator
+                .iter_errors(&doc)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            n += 1;
+        }
+    }
+    assert_eq!(n, 14);
+    // What `new` writes validates too.
+    let fx = Fixture::new(&[]);
+    let o = fx.run(&["new", "城关镇/xin", "--name", "新村", "--kind", "village"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(fx.path().join("communities/城关镇/xin.yaml")).unwrap();
+    assert!(validator.is_valid(&yaml_to_json(&text)));
+}
+
+/// Each is refused by `check` (input.schema) without reading another file,
+/// and so must be by the schema; the good inventory passes both.
+#[test]
+fn the_schema_refuses_what_check_refuses() {
+    let validator = community_schema();
+    let good = inventory(&[("extra", "surveyed_on: 2024-02-29\n")]);
+    assert!(validator.is_valid(&yaml_to_json(&good)));
+    let fx = Fixture::community(&good);
+    assert!(!fx.codes().iter().any(|c| c.starts_with("input.")));
+
+    let cases: &[(&str, &str, &str)] = &[
+        ("id", "id: 红旗\n", "a Chinese id"),
+        ("id", "id: hong qi\n", "a space in the id"),
+        ("extra", "surveyed_on: 2024-13-45\n", "month 13"),
+        ("extra", "surveyed_on: 2024-02-30\n", "30 February"),
+        ("extra", "surveyed_on: 2024/09/12\n", "slashes"),
+        (
+            "extra",
+            "wall_rules:\n  - {title: 办事流程, category: procedures}\n",
+            "an unknown category",
+        ),
+        (
+            "extra",
+            "awards:\n  - {title: 先进集体, display: hall}\n",
+            "an unknown display",
+        ),
+        ("kind", "kind: town\n", "an unknown kind"),
+        (
+            "gate",
+            "gate:\n  - {text: 中共红旗社区委员会, orientation: slanted}\n",
+            "an unknown orientation",
+        ),
+        (
+            "gate_walls",
+            "gate_walls:\n  - text: 一室八中心引导牌\n    rooms:\n      - {name: 便民服务中心, direction: north}\n",
+            "an unknown direction",
+        ),
+        ("name", "name: \"红旗\\e社区\"\n", "ESC in the name"),
+        (
+            "gate",
+            "gate:\n  - \"中共红旗社区\\u202E委员会\"\n",
+            "a bidi override",
+        ),
+        (
+            "extra",
+            "address: \"红旗路\\n12号\"\n",
+            "a newline in a one-line text",
+        ),
+        ("name", "name: 红旗小区\n", "a name without 社区 or 村"),
+        ("town", "town: 城关镇/东区\n", "a slash in the town"),
+        ("town", "town: \"城关镇.\"\n", "a town ending with a dot"),
+        ("extra", "名称: 红旗社区\n", "a Chinese word for a key"),
+        ("gate_walls", "gate_wall: []\n", "a misspelt key"),
+        (
+            "gate",
+            "gate:\n  - {text: 中共红旗社区委员会, size_mm: [400]}\n",
+            "a size without a height",
+        ),
+        (
+            "extra",
+            "awards:\n  - {title: \"  \", display: stored}\n",
+            "an empty title",
+        ),
+    ];
+    for (key, yaml, what) in cases {
+        let text = inventory(&[(key, yaml)]);
+        let fx = Fixture::community(&text);
+        assert!(
+            fx.codes().iter().any(|c| c == "input.schema"),
+            "check accepts {what}: {:?}",
+            fx.codes()
+        );
+        assert!(
+            !validator.is_valid(&yaml_to_json(&text)),
+            "the schema accepts {what}:\n{text}"
+        );
+    }
+    // Multi-line text may hold newlines and tabs.
+    let body = inventory(&[(
+        "extra",
+        "wall_rules:\n  - title: 借阅须知\n    category: notice\n    body: |\n      一、\t按时归还。\n      二、爱护图书。\n",
+    )]);
+    assert!(validator.is_valid(&yaml_to_json(&body)));
+}
+
+#[test]
+fn the_schema_says_did_you_mean_in_chinese() {
+    let out = qingpai_in(&sample_content(), &["schema"]);
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p = &schema["properties"];
+    let hint = p["名称"]["markdownDescription"].as_str().unwrap();
+    assert!(hint.contains("是不是想写 `name`"), "{hint}");
+    assert!(
+        p["gate_wall"]["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("`gate_walls`")
+    );
+    assert_eq!(p["id"]["pattern"], "^[A-Za-z0-9_-]+$");
+    assert_eq!(p["surveyed_on"]["format"], "date");
+    let category = &p["wall_rules"]["items"]["properties"]["category"];
+    assert!(
+        category["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("duties"))
+    );
+    assert!(
+        category["markdownDescription"]
+            .as_str()
+            .unwrap()
+            .contains("`duties`"),
+        "{category}"
+    );
+    // A word that is a key somewhere else is no hint where it is a key.
+    let cert = &p["certificates"]["items"]["properties"];
+    assert!(cert["name"].get("not").is_none());
+}
