@@ -356,3 +356,190 @@ fn the_schema_says_did_you_mean_in_chinese() {
     let cert = &p["certificates"]["items"]["properties"];
     assert!(cert["name"].get("not").is_none());
 }
+
+// ---- the workbook ------------------------------------------------------
+
+/// 2024-09-11 17:30 UTC: already the 12th in Beijing.
+const LATE_EVENING_UTC: &str = "1726075800";
+
+fn workbook(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("摸底统计.xlsx");
+    let out = std::process::Command::new(common::bin())
+        .args(["stats", "--format", "xlsx", "--output"])
+        .arg(&path)
+        .arg("--content")
+        .arg(sample_content())
+        .env("SOURCE_DATE_EPOCH", LATE_EVENING_UTC)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    path
+}
+
+fn zip_text(path: &std::path::Path, name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn the_workbook_is_a_form_a_county_can_print() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let path = workbook(dir.path());
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let names = book.sheet_names().to_owned();
+    assert_eq!(names.len(), 5, "{names:?}");
+    let s = |v: &str| Data::String(v.to_owned());
+    for (i, name) in names.iter().enumerate() {
+        let sheet = book.worksheet_range(name).unwrap();
+        let title = sheet.get((0, 0)).unwrap().to_string();
+        assert!(
+            title.starts_with("清河县") && title.ends_with("村(社区)标识标牌摸底统计表"),
+            "{title}"
+        );
+        if i > 0 {
+            assert!(title.contains(name.as_str()), "{title}");
+        }
+        assert_eq!(
+            sheet.get((1, 0)),
+            Some(&s("填报单位：清河县民政局（示例）"))
+        );
+        // The date the county's clerk sees: Beijing time, not UTC.
+        assert!(
+            (0..sheet.width()).any(|c| sheet.get((1, c)) == Some(&s("填报日期：2024年9月12日"))),
+            "{:?}",
+            sheet.rows().nth(1)
+        );
+        let header: Vec<String> = (0..sheet.width())
+            .map(|c| sheet.get((2, c)).unwrap().to_string())
+            .collect();
+        assert_eq!(header.len(), 23);
+        assert_eq!(
+            &header[..6],
+            [
+                "乡镇(街道)",
+                "村(社区)",
+                "编号",
+                "类型",
+                "是否合规",
+                "摸底日期"
+            ]
+        );
+        assert_eq!(header[22], "提醒");
+        // Rows: text in the text columns, a date, numbers in the number columns.
+        let total = (3..sheet.height())
+            .find(|&r| sheet.get((r as usize, 0)) == Some(&s("合计")))
+            .unwrap();
+        assert!(total > 3);
+        for r in 3..total {
+            for c in 0..5 {
+                assert!(
+                    matches!(sheet.get((r, c)), Some(Data::String(_))),
+                    "({r}, {c})"
+                );
+            }
+            assert!(
+                matches!(sheet.get((r, 5)), Some(Data::DateTime(_))),
+                "row {r}: {:?}",
+                sheet.get((r, 5))
+            );
+            for c in 6..23 {
+                assert!(
+                    matches!(sheet.get((r, c)), Some(Data::Float(_) | Data::Int(_))),
+                    "({r}, {c})"
+                );
+            }
+        }
+        // The total row: the label, nothing in the text, flag and date
+        // columns, a number in every number column, equal to the column's sum.
+        for c in 1..6 {
+            assert!(
+                matches!(sheet.get((total, c)), None | Some(Data::Empty)),
+                "total row, column {c}: {:?}",
+                sheet.get((total, c))
+            );
+        }
+        for c in 6..23 {
+            let sum: f64 = (3..total)
+                .map(|r| match sheet.get((r, c)) {
+                    Some(Data::Float(v)) => *v,
+                    Some(Data::Int(v)) => *v as f64,
+                    _ => unreachable!(),
+                })
+                .sum();
+            match sheet.get((total, c)) {
+                Some(Data::Float(v)) => assert_eq!(*v, sum, "column {c}"),
+                Some(Data::Int(v)) => assert_eq!(*v as f64, sum, "column {c}"),
+                other => panic!("total of column {c} is not a number: {other:?}"),
+            }
+        }
+        let summary = sheet.get((total + 1, 0)).unwrap().to_string();
+        let n = total - 3;
+        assert!(
+            summary.starts_with(&format!("共 {n} 个村(社区)，合规 ")),
+            "{summary}"
+        );
+    }
+    // Survey dates as the inventories give them.
+    let county = book.worksheet_range("全县").unwrap();
+    let hongqi = (3..county.height())
+        .find(|&r| county.get((r, 2)) == Some(&Data::String("hongqi".into())))
+        .unwrap();
+    match county.get((hongqi, 5)) {
+        Some(Data::DateTime(d)) => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            assert_eq!((y, m, day), (2024, 9, 12));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Page setup, read from the sheets' XML.
+    for i in 1..=names.len() {
+        let xml = zip_text(&path, &format!("xl/worksheets/sheet{i}.xml"));
+        let setup = xml
+            .split("<pageSetup ")
+            .nth(1)
+            .unwrap()
+            .split("/>")
+            .next()
+            .unwrap();
+        assert!(setup.contains("orientation=\"landscape\""), "{setup}");
+        assert!(setup.contains("paperSize=\"8\""), "A3: {setup}");
+        assert!(
+            xml.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+            "fit to pages"
+        );
+        // One page wide (fitToWidth's default is 1), as many tall as needed.
+        assert!(
+            !setup.contains("fitToWidth") || setup.contains("fitToWidth=\"1\""),
+            "{setup}"
+        );
+        assert!(setup.contains("fitToHeight=\"0\""), "{setup}");
+        assert!(
+            xml.contains("<autoFilter ref=\"A3:W"),
+            "the filter on the header"
+        );
+        let footer = xml.split("<oddFooter>").nth(1).unwrap();
+        assert!(
+            footer.contains("&amp;P") && footer.contains("&amp;N"),
+            "page n of m"
+        );
+        assert!(xml.contains("<oddHeader>"));
+    }
+    let workbook = zip_text(&path, "xl/workbook.xml");
+    for name in &names {
+        assert!(
+            workbook.contains(&format!(
+                "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{}\">{name}!$A:$B,{name}!$1:$3</definedName>",
+                names.iter().position(|n| n == name).unwrap()
+            )),
+            "print titles of {name}: {workbook}"
+        );
+    }
+}

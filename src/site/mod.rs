@@ -505,9 +505,12 @@ impl<'a> Renderer<'a> {
 
     /// The survey table files.
     pub fn stats(&self, table: &crate::stats::Table, w: &Writer) -> Result<(), BuildError> {
-        let site = self.content.site.as_ref().expect("a site to build");
         w.write("stats.csv", &crate::stats::csv(table))?;
-        let xlsx = crate::stats::xlsx(table, &format!("{}摸底统计", site.region)).map_err(|e| {
+        let meta = crate::stats::Meta {
+            date: self.built_on.clone(),
+            ..crate::stats::Meta::of(self.content)
+        };
+        let xlsx = crate::stats::xlsx(table, &meta).map_err(|e| {
             BuildError::other(
                 format!("stats.xlsx 生成失败：{e}"),
                 format!("stats.xlsx: {e}"),
