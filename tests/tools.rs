@@ -434,7 +434,7 @@ fn the_workbook_is_a_form_a_county_can_print() {
         assert_eq!(header[22], "提醒");
         // Rows: text in the text columns, a date, numbers in the number columns.
         let total = (3..sheet.height())
-            .find(|&r| sheet.get((r as usize, 0)) == Some(&s("合计")))
+            .find(|&r| sheet.get((r, 0)) == Some(&s("合计")))
             .unwrap();
         assert!(total > 3);
         for r in 3..total {
@@ -541,5 +541,87 @@ fn the_workbook_is_a_form_a_county_can_print() {
             )),
             "print titles of {name}: {workbook}"
         );
+    }
+}
+
+/// Run a program the test needs; it is there (build.rs has the test ignored
+/// where it is not), so a failure to start it fails the test.
+fn run_tool(program: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} is needed by this test: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}{}",
+        stdout_of(&out),
+        stderr(&out)
+    );
+    stdout_of(&out)
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+#[cfg_attr(
+    any(missing_libreoffice, missing_poppler),
+    ignore = "needs LibreOffice and poppler-utils (soffice, pdfinfo, pdftotext); .ci/run installs them"
+)]
+fn libreoffice_prints_each_sheet_on_one_a3_landscape_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = workbook(dir.path());
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("lo").display()
+    );
+    let out = dir.path().join("pdf");
+    run_tool(
+        "soffice",
+        &[
+            profile.as_ref(),
+            "--headless".as_ref(),
+            "--convert-to".as_ref(),
+            "pdf".as_ref(),
+            "--outdir".as_ref(),
+            out.as_os_str(),
+            path.as_os_str(),
+        ],
+    );
+    let pdf = out.join("摸底统计.pdf");
+    let info = run_tool("pdfinfo", &[pdf.as_os_str()]);
+    // Five sheets (the county and four towns), each on one page.
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(" 5")),
+        "{info}"
+    );
+    assert!(
+        info.contains("1190.55 x 841.89 pts (A3)"),
+        "A3 landscape: {info}"
+    );
+    // The first page holds the whole width: the first and the last column,
+    // the total row and the summary.
+    let page1 = run_tool(
+        "pdftotext",
+        &[
+            "-f".as_ref(),
+            "1".as_ref(),
+            "-l".as_ref(),
+            "1".as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
+    );
+    for text in [
+        "乡镇(街道)",
+        "提醒",
+        "合计",
+        "填报单位",
+        "填报日期：2024年9月12日",
+        "第 1 页",
+    ] {
+        assert!(page1.contains(text), "{text} not on page 1:\n{page1}");
     }
 }
