@@ -625,3 +625,64 @@ fn libreoffice_prints_each_sheet_on_one_a3_landscape_page() {
         assert!(page1.contains(text), "{text} not on page 1:\n{page1}");
     }
 }
+
+// ---- dates in the county's time zone -----------------------------------
+
+fn new_at(fx: &Fixture, epoch: &str) -> String {
+    let out = std::process::Command::new(common::bin())
+        .args([
+            "new",
+            "城关镇/xin",
+            "--name",
+            "新村",
+            "--kind",
+            "village",
+            "--content",
+        ])
+        .arg(fx.path())
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let path = fx.path().join("communities/城关镇/xin.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(path).unwrap();
+    text
+}
+
+#[test]
+fn new_dates_the_survey_in_the_countys_time_zone() {
+    // 01:30 on 12 September in Beijing is 17:30 on the 11th in UTC.
+    let fx = Fixture::new(&[]);
+    assert!(new_at(&fx, LATE_EVENING_UTC).contains("\nsurveyed_on: 2024-09-12\n"));
+    fx.write("site.yaml", &format!("{}timezone: UTC\n", common::SITE));
+    assert!(new_at(&fx, LATE_EVENING_UTC).contains("\nsurveyed_on: 2024-09-11\n"));
+    fx.write(
+        "site.yaml",
+        &format!("{}timezone: Asia/Urumqi\n", common::SITE),
+    );
+    assert!(new_at(&fx, LATE_EVENING_UTC).contains("\nsurveyed_on: 2024-09-11\n"));
+}
+
+#[test]
+fn an_unknown_time_zone_is_a_schema_error_with_a_hint() {
+    let fx = Fixture::community(&inventory(&[]));
+    fx.write(
+        "site.yaml",
+        &format!("{}timezone: Asia/Shanghia\n", common::SITE),
+    );
+    let (code, json) = fx.check_json();
+    assert_eq!(code, 2);
+    let f = &json["findings"][0];
+    assert_eq!(f["rule"], "input.schema");
+    assert_eq!(f["file"], "site.yaml");
+    assert_eq!(f["line"], 6);
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("时区“Asia/Shanghia”"),
+        "{f}"
+    );
+    assert!(f["fix"].as_str().unwrap().contains("Asia/Shanghai"), "{f}");
+}
