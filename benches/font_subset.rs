@@ -24,13 +24,23 @@ fn main() {
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "yaml") {
-                chars.extend(std::fs::read_to_string(&p).unwrap().chars().filter(|c| !c.is_control()));
+                chars.extend(
+                    std::fs::read_to_string(&p)
+                        .unwrap()
+                        .chars()
+                        .filter(|c| !c.is_control()),
+                );
             }
         }
     }
     let face = ttf_parser::Face::parse(REGULAR_OTF, 0).unwrap();
     let mut gids: Vec<u16> = vec![0];
-    gids.extend(chars.iter().filter_map(|&c| face.glyph_index(c)).map(|g| g.0));
+    gids.extend(
+        chars
+            .iter()
+            .filter_map(|&c| face.glyph_index(c))
+            .map(|g| g.0),
+    );
     gids.sort();
     gids.dedup();
     println!("{} characters, {} glyphs", chars.len(), gids.len());
@@ -57,9 +67,14 @@ fn main() {
     let t = Instant::now();
     let mut size = 0;
     for _ in 0..N {
-        size = subset(&provider, &gids, &SubsetProfile::Pdf, CmapTarget::Unrestricted)
-            .unwrap()
-            .len();
+        size = subset(
+            &provider,
+            &gids,
+            &SubsetProfile::Pdf,
+            CmapTarget::Unrestricted,
+        )
+        .unwrap()
+        .len();
     }
     println!(
         "allsorts subset (Pdf profile): {:.2} ms per subset; {size} bytes",

@@ -255,4 +255,7 @@ pub struct Site {
     pub police_record: Option<String>,
     /// 网站标识码 (government sites).
     pub site_code: Option<String>,
+    /// The county's IANA time zone (`timezone:`), already known to exist;
+    /// absent = Asia/Shanghai. Dates written for the county use it.
+    pub timezone: Option<String>,
 }

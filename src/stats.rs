@@ -186,6 +186,8 @@ pub struct Row {
     /// 社区 or 村.
     pub kind: &'static str,
     pub compliant: bool,
+    /// The survey (摸底) date, `YYYY-MM-DD`, when the inventory gives one.
+    pub surveyed_on: Option<String>,
     #[serde(flatten)]
     pub counts: Counts,
 }
@@ -262,6 +264,7 @@ fn row(c: &Community, std: &Standard, plan: &Plan) -> Row {
         id: c.id.clone(),
         kind: c.kind.zh(),
         compliant: plan.compliant(),
+        surveyed_on: c.surveyed_on.clone(),
         counts: k,
     }
 }
@@ -369,86 +372,263 @@ pub fn json(table: &Table) -> String {
     serde_json::to_string_pretty(&doc).expect("a JSON value always serialises") + "\n"
 }
 
-/// An Excel workbook: the county on the first sheet, then one sheet per town;
-/// each with a bold header row, frozen panes, column widths and a total row.
-/// `date` (`YYYY-MM-DD`) is the workbook's creation date: the same table on
-/// the same day is the same file, byte for byte.
-pub fn xlsx(table: &Table, title: &str, date: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
+/// What the workbook prints above and below the table, as a form sent up
+/// to the city carries it.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    /// The county (site.yaml's `region`), in the title.
+    pub region: String,
+    /// 填报单位: site.yaml's `organizer`, else the region; empty (a line to
+    /// write on) without a site.yaml.
+    pub unit: String,
+    /// 填报日期, `YYYY-MM-DD`: today in the county's time zone.
+    pub date: String,
+    /// The standard the findings follow (`Standard::citation`).
+    pub citation: String,
+}
+
+impl Meta {
+    pub fn of(content: &Content) -> Meta {
+        let site = content.site.as_ref();
+        Meta {
+            region: site.map(|s| s.region.clone()).unwrap_or_default(),
+            unit: site
+                .map(|s| s.organizer.clone().unwrap_or_else(|| s.region.clone()))
+                .unwrap_or_default(),
+            date: crate::commands::new::today(site),
+            citation: content.standard.citation(),
+        }
+    }
+
+    /// The title of a sheet: the county's, or a town's within it.
+    fn title(&self, town: Option<&str>) -> String {
+        format!(
+            "{}{}村(社区)标识标牌摸底统计表",
+            self.region,
+            town.unwrap_or("")
+        )
+    }
+}
+
+/// `2024-09-12` as `2024年9月12日`, as forms write it; anything else as it is.
+fn date_zh(date: &str) -> String {
+    let parts: Vec<u32> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{y}年{m}月{d}日"),
+        _ => date.to_owned(),
+    }
+}
+
+/// Text for a page header or footer, where `&` starts a code.
+fn header_text(s: &str) -> String {
+    s.replace('&', "&&")
+}
+
+/// The workbook's rows above the table: the title, then 填报单位 and
+/// 填报日期, then the header (the row the autofilter and print titles use).
+pub const TITLE_ROW: u32 = 0;
+pub const UNIT_ROW: u32 = 1;
+pub const HEADER_ROW: u32 = 2;
+/// The survey-date column, after the text columns; the counts follow it.
+pub const DATE_COLUMN: u16 = TEXT_COLUMNS.len() as u16;
+pub const FIRST_COUNT_COLUMN: u16 = DATE_COLUMN + 1;
+
+/// An Excel workbook a county can print and send up: the county on the first
+/// sheet, then one sheet per town. Each sheet: a title row, 填报单位 and
+/// 填报日期, the header with an autofilter, one row per community (with its
+/// survey date as a date), a total row of SUM formulas in the number columns
+/// only, and a summary line; printed A3 landscape, one page wide, the title
+/// and header rows and the name columns on every page, page n of m below.
+pub fn xlsx(table: &Table, meta: &Meta) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{
+        Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook,
+    };
     let mut book = Workbook::new();
+    let title_format = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let plain = Format::new();
+    let right = Format::new().set_align(FormatAlign::Right);
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
         .set_background_color(Color::RGB(0xF2DCDB))
         .set_border(FormatBorder::Thin);
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let no = cell.clone().set_font_color(Color::RGB(0xA5141B));
+    let date = cell.clone().set_num_format("yyyy-mm-dd");
     let total = Format::new()
         .set_bold()
+        .set_border(FormatBorder::Thin)
         .set_border_top(FormatBorder::Double);
-    let no = Format::new().set_font_color(Color::RGB(0xA5141B));
+    let note = Format::new().set_text_wrap().set_align(FormatAlign::Top);
 
-    let mut sheets: Vec<(String, Vec<&Row>)> =
-        vec![("全县".to_owned(), table.rows.iter().collect())];
+    let mut sheets: Vec<(String, Option<&str>, Vec<&Row>)> =
+        vec![("全县".to_owned(), None, table.rows.iter().collect())];
     for (town, rows) in table.towns() {
-        let taken: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        let taken: Vec<&str> = sheets.iter().map(|(n, _, _)| n.as_str()).collect();
         let name = crate::slug::sheet_name(town, &taken);
-        sheets.push((name, rows));
+        sheets.push((name, Some(town), rows));
     }
-    for (name, rows) in sheets {
+    let columns: Vec<&Column> = TEXT_COLUMNS
+        .iter()
+        .chain([&Column {
+            key: "surveyed_on",
+            zh: "摸底日期",
+        }])
+        .chain(&COUNT_COLUMNS)
+        .collect();
+    let last_col = columns.len() as u16 - 1;
+    for (name, town, rows) in sheets {
         let sheet = book.add_worksheet();
         sheet.set_name(&name)?;
-        let columns: Vec<&Column> = TEXT_COLUMNS.iter().chain(&COUNT_COLUMNS).collect();
+        let title = meta.title(town);
+        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, &title, &title_format)?;
+        sheet.set_row_height(TITLE_ROW, 30)?;
+        let half = last_col / 2;
+        sheet.merge_range(
+            UNIT_ROW,
+            0,
+            UNIT_ROW,
+            half,
+            &format!("填报单位：{}", meta.unit),
+            &plain,
+        )?;
+        sheet.merge_range(
+            UNIT_ROW,
+            half + 1,
+            UNIT_ROW,
+            last_col,
+            &format!("填报日期：{}", date_zh(&meta.date)),
+            &right,
+        )?;
         for (i, c) in columns.iter().enumerate() {
-            sheet.write_with_format(0, i as u16, c.zh, &header)?;
-            let width = match i {
-                0 | 1 => 16.0,
-                2 => 12.0,
-                3 | 4 => 8.0,
-                _ => 10.0,
+            let col = i as u16;
+            sheet.write_with_format(HEADER_ROW, col, c.zh, &header)?;
+            let width = match col {
+                0 => 12.0,
+                1 => 16.0,
+                2 => 11.0,
+                3 | 4 => 6.0,
+                DATE_COLUMN => 11.0,
+                _ => 7.0,
             };
-            sheet.set_column_width(i as u16, width)?;
+            sheet.set_column_width(col, width)?;
         }
-        sheet.set_row_height(0, 48)?;
-        sheet.set_freeze_panes(1, 2)?;
-        let mut sum = Counts::default();
+        sheet.set_row_height(HEADER_ROW, 64)?;
+        sheet.set_freeze_panes(HEADER_ROW + 1, 2)?;
+        let first = HEADER_ROW + 1;
         for (r, row) in rows.iter().enumerate() {
-            let r = r as u32 + 1;
-            sheet.write(r, 0, &row.town)?;
-            sheet.write(r, 1, &row.name)?;
-            sheet.write(r, 2, &row.id)?;
-            sheet.write(r, 3, row.kind)?;
-            if row.compliant {
-                sheet.write(r, 4, row.compliant_zh())?;
-            } else {
-                sheet.write_with_format(r, 4, row.compliant_zh(), &no)?;
-            }
+            let r = first + r as u32;
+            sheet.write_with_format(r, 0, &row.town, &cell)?;
+            sheet.write_with_format(r, 1, &row.name, &cell)?;
+            sheet.write_with_format(r, 2, &row.id, &cell)?;
+            sheet.write_with_format(r, 3, row.kind, &cell)?;
+            let flag = if row.compliant { &cell } else { &no };
+            sheet.write_with_format(r, 4, row.compliant_zh(), flag)?;
+            // A real date (it sorts and filters as one); a date that is no
+            // calendar date cannot reach here, the loader refuses it.
+            match row
+                .surveyed_on
+                .as_deref()
+                .and_then(|d| ExcelDateTime::parse_from_str(d).ok())
+            {
+                Some(d) => sheet.write_datetime_with_format(r, DATE_COLUMN, d, &date)?,
+                None => sheet.write_blank(r, DATE_COLUMN, &cell)?,
+            };
             for (j, v) in row.counts.values().iter().enumerate() {
-                sheet.write(r, 5 + j as u16, *v)?;
+                sheet.write_with_format(r, FIRST_COUNT_COLUMN + j as u16, *v, &cell)?;
             }
+        }
+        // With no rows (a county with no inventory yet) the total row follows
+        // the header and holds zeros, not formulas over no range.
+        let last_data = first + rows.len() as u32;
+        let sum_row = last_data;
+        let last_data = last_data.saturating_sub(1);
+        // The total row: a label, then numbers in the number columns only;
+        // the text and flag columns stay empty (so a filter or a sum over
+        // them is not thrown off). The counts of communities are the
+        // summary line's.
+        sheet.write_with_format(sum_row, 0, "合计", &total)?;
+        for col in 1..FIRST_COUNT_COLUMN {
+            sheet.write_blank(sum_row, col, &total)?;
+        }
+        let mut sum = Counts::default();
+        for row in &rows {
             sum.add(&row.counts);
         }
-        let last = rows.len() as u32 + 1;
-        sheet.write_with_format(last, 0, "合计", &total)?;
-        sheet.write_with_format(last, 1, format!("{} 个", rows.len()), &total)?;
-        sheet.write_with_format(
-            last,
-            4,
-            format!("合规 {} 个", rows.iter().filter(|r| r.compliant).count()),
-            &total,
-        )?;
         for (j, v) in sum.values().iter().enumerate() {
+            let col = FIRST_COUNT_COLUMN + j as u16;
+            if rows.is_empty() {
+                sheet.write_with_format(sum_row, col, *v, &total)?;
+                continue;
+            }
             // A formula, so the total follows edits made in Excel; its value is cached.
-            let col = 5 + j as u16;
             let letter = rust_xlsxwriter::utility::column_number_to_name(col);
-            let formula = rust_xlsxwriter::Formula::new(format!("=SUM({letter}2:{letter}{last})"))
-                .set_result(v.to_string());
-            sheet.write_formula_with_format(last, col, formula, &total)?;
+            let formula = Formula::new(format!(
+                "=SUM({letter}{}:{letter}{})",
+                first + 1,
+                last_data + 1
+            ))
+            .set_result(v.to_string());
+            sheet.write_formula_with_format(sum_row, col, formula, &total)?;
         }
+        let compliant = rows.iter().filter(|r| r.compliant).count();
+        let summary_row = sum_row + 1;
+        let (b1, b2, e1, e2) = (first + 1, last_data + 1, first + 1, last_data + 1);
+        let summary = Formula::new(format!(
+            "=\"共 \"&COUNTA(B{b1}:B{b2})&\" 个村(社区)，合规 \"&COUNTIF(E{e1}:E{e2},\"是\")&\" 个，不合规 \"&COUNTIF(E{e1}:E{e2},\"否\")&\" 个。\""
+        ))
+        .set_result(format!(
+            "共 {} 个村(社区)，合规 {compliant} 个，不合规 {} 个。",
+            rows.len(),
+            rows.len() - compliant
+        ));
+        sheet.merge_range(summary_row, 0, summary_row, last_col, "", &note)?;
+        sheet.write_formula_with_format(summary_row, 0, summary, &note)?;
+        let basis = summary_row + 1;
+        sheet.merge_range(
+            basis,
+            0,
+            basis,
+            last_col,
+            &format!(
+                "说明：“错误”“提醒”及各项应整改数按{}检查得出；摸底日期为各村(社区)清单所记。",
+                meta.citation.trim_end_matches('。')
+            ),
+            &note,
+        )?;
+        sheet.set_row_height(basis, 30)?;
+
+        sheet.autofilter(HEADER_ROW, 0, last_data.max(HEADER_ROW + 1), last_col)?;
+        // Print: A3 landscape, one page wide; the title and header rows and
+        // the town and name columns on every page; page n of m.
+        sheet.set_paper_size(8);
+        sheet.set_landscape();
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_print_center_horizontally(true);
+        sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+        sheet.set_repeat_rows(TITLE_ROW, HEADER_ROW)?;
+        sheet.set_repeat_columns(0, 1)?;
+        sheet.set_header(format!("&L{}&R&A", header_text(&title)));
+        sheet.set_footer(format!(
+            "&L填报单位：{}&C第 &P 页，共 &N 页&R填报日期：{}",
+            header_text(&meta.unit),
+            header_text(&date_zh(&meta.date))
+        ));
     }
     book.set_properties(
         &rust_xlsxwriter::DocProperties::new()
-            .set_title(title)
+            .set_title(format!("{}摸底统计", meta.region))
             .set_subject("村(社区)标识标牌摸底统计")
-            .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::parse_from_str(date)?),
+            // The creation date is the 填报日期, not the clock: the same table
+            // on the same day is the same file, byte for byte (the incremental
+            // build then keeps it untouched).
+            .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::parse_from_str(&meta.date)?),
     );
     book.save_to_buffer()
 }

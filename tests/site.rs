@@ -118,8 +118,11 @@ fn the_sample_builds_every_page_and_every_link_resolves() {
             let open = before.rfind('<').unwrap_or(0);
             let in_tag = before.rfind('>').is_none_or(|close| close < open);
             let tag = &html[open..at];
+            // The canonical and og: addresses name this page, not a resource.
+            let names_itself = tag.starts_with("<link rel=\"canonical\"")
+                || tag.starts_with("<meta property=\"og:");
             assert!(
-                !in_tag || tag.starts_with("<a ") || tag.starts_with("<svg"),
+                !in_tag || tag.starts_with("<a ") || tag.starts_with("<svg") || names_itself,
                 "a remote resource in {}: {tag}",
                 rel.display()
             );
@@ -193,14 +196,59 @@ fn pages_show_the_findings_and_the_standard() {
         index.contains("0951-0000001"),
         "the channels are in every footer"
     );
+    // The sample names an (example) address, so the sitemap is absolute.
     let sitemap = read("sitemap.xml");
     assert!(
-        sitemap.contains("<loc>/communities/hongqi/</loc>"),
+        sitemap.contains("<loc>https://qinghe.example.gov.cn/communities/hongqi/</loc>"),
         "{sitemap}"
     );
+    assert!(hongqi.contains(
+        r#"<link rel="canonical" href="https://qinghe.example.gov.cn/communities/hongqi/">"#
+    ));
+}
+
+#[test]
+fn a_bare_path_base_url_builds_but_warns() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = build(&sample_content(), &site, &["--no-pdf", "--base-url", "/"]);
+    assert_eq!(o.status.code(), Some(0));
+    let warning = common::stderr(&o);
     assert!(
-        !hongqi.contains("rel=\"canonical\""),
+        warning.starts_with("warning: --base-url: “/” 不是完整的网址")
+            && warning.contains("sitemap.xml"),
+        "{warning}"
+    );
+    let read = |p: &str| std::fs::read_to_string(site.join(p)).unwrap();
+    assert!(read("sitemap.xml").contains("<loc>/communities/hongqi/</loc>"));
+    assert!(
+        !read("communities/hongqi/index.html").contains("rel=\"canonical\""),
         "no canonical link without a full base URL"
+    );
+    // site.yaml's own line is named when the bare path comes from there.
+    let fx = Fixture::community(&inventory(&[]));
+    let o = fx.run(&[
+        "build",
+        "--no-pdf",
+        "--no-previews",
+        "--output",
+        out.path().join("b").to_str().unwrap(),
+    ]);
+    let warning = common::stderr(&o);
+    assert!(
+        warning.contains("site.yaml:") && warning.contains("建议"),
+        "{warning}"
+    );
+    // An absolute address: no warning.
+    let o = build(
+        &sample_content(),
+        &out.path().join("c"),
+        &["--no-pdf", "--no-previews"],
+    );
+    assert!(
+        !common::stderr(&o).contains("warning"),
+        "{}",
+        common::stderr(&o)
     );
 }
 

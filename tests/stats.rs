@@ -184,13 +184,15 @@ fn the_workbook_has_a_county_sheet_and_one_per_town() {
         assert!(names.contains(&town.to_owned()), "{names:?}");
     }
     let county = book.worksheet_range("全县").unwrap();
-    assert_eq!(county.get((0, 1)), Some(&Data::String("村(社区)".into())));
-    assert_eq!(county.height(), 14 + 2);
-    let last = county.height() - 1;
+    // Title, 填报单位/日期, then the header (tests/tools.rs checks the form).
+    assert_eq!(county.get((2, 1)), Some(&Data::String("村(社区)".into())));
+    // The rows above, 14 communities, the total, a summary and a note.
+    assert_eq!(county.height(), 3 + 14 + 3);
+    let last = 3 + 14;
     assert_eq!(county.get((last, 0)), Some(&Data::String("合计".into())));
     // Totals: the cached value of each SUM equals the column's sum.
     let json = stats_json();
-    let col = 5; // gate_plaques
+    let col = 6; // gate_plaques, after the survey date
     let total = county.get((last, col)).unwrap();
     let want = json["total"]["counts"]["gate_plaques"].as_f64().unwrap();
     assert!(
@@ -198,7 +200,7 @@ fn the_workbook_has_a_county_sheet_and_one_per_town() {
         "{total:?}"
     );
     let town = book.worksheet_range("城关镇").unwrap();
-    assert_eq!(town.height(), 4 + 2);
+    assert_eq!(town.height(), 3 + 4 + 3);
 }
 
 #[test]

@@ -68,6 +68,9 @@ pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
                 });
             }
             crate::commands::print(&out);
+            if let Some(warning) = relative_base_url(content_dir, &content, args, lang) {
+                eprintln!("{warning}");
+            }
             if args.strict && built.report.has_errors() {
                 1
             } else {
@@ -106,4 +109,60 @@ pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
             2
         }
     }
+}
+
+/// Is `url` a full http(s) address, as sitemap.xml, robots.txt's `Sitemap:`
+/// line and canonical links need (a bare path is invalid in all three)?
+pub fn is_absolute(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+/// The warning, when the site was built under a bare path (`/`, the default):
+/// the pages work as they are, but search engines get no usable sitemap.
+/// Names site.yaml's `base_url` line (or the file) and the two ways to fix it.
+fn relative_base_url(
+    content_dir: &Path,
+    content: &crate::load::Content,
+    args: &Args,
+    lang: Lang,
+) -> Option<String> {
+    let from_site = content.site.as_ref().and_then(|s| s.base_url.as_deref());
+    let url = args.base_url.as_deref().or(from_site).unwrap_or("/");
+    if is_absolute(url) {
+        return None;
+    }
+    let file = content_dir.join("site.yaml");
+    let (at, what_zh, what_en) = if args.base_url.is_some() {
+        (
+            "--base-url".to_owned(),
+            format!("“{url}”"),
+            format!("`{url}`"),
+        )
+    } else {
+        let src = std::fs::read_to_string(&file).unwrap_or_default();
+        // The line of a top-level `base_url:` key (the reader checked the file's shape).
+        let line = src
+            .lines()
+            .position(|l| l.starts_with("base_url") && l[8..].trim_start().starts_with(':'));
+        match line {
+            Some(n) => (
+                format!("site.yaml:{}:1", n + 1),
+                format!("base_url“{url}”"),
+                format!("base_url `{url}`"),
+            ),
+            None => (
+                "site.yaml:1:1".to_owned(),
+                "没有写 base_url，网址按“/”生成".to_owned(),
+                "no base_url: addresses are written from `/`".to_owned(),
+            ),
+        }
+    };
+    Some(match lang {
+        Lang::Zh => format!(
+            "warning: {at}: {what_zh} 不是完整的网址：sitemap.xml 里的网址、robots.txt 的 Sitemap 行和规范链接（canonical）都要 https:// 开头的完整地址，搜索引擎才认；网站本身照常可用。\n  = 建议: 在 site.yaml 写上网站正式发布的地址，如 base_url: https://minzheng.example.gov.cn/qingpai/，或生成时加 --base-url https://…/"
+        ),
+        Lang::En => format!(
+            "warning: {at}: {what_en} is not a full address: sitemap.xml, robots.txt's Sitemap line and canonical links need an https:// address for search engines; the site itself works as it is.\n  = help: write the address the site is published at in site.yaml, e.g. base_url: https://minzheng.example.gov.cn/qingpai/, or build with --base-url https://…/"
+        ),
+    })
 }

@@ -23,7 +23,12 @@ pub fn run(content_dir: &Path, format: Format, lang: Lang) -> u8 {
     let report = crate::check::check(&content);
     let out = match format {
         Format::Json => report::json::render(&report, lang) + "\n",
-        Format::Sarif => report::sarif::render(&report, &prefix(content_dir), lang),
+        Format::Sarif => report::sarif::render(
+            &report,
+            &prefix(content_dir),
+            lang,
+            content.site.as_ref().and_then(|s| s.base_url.as_deref()),
+        ),
         Format::Github => report::sarif::github(&report, &prefix(content_dir), lang),
         Format::Text => {
             let stdout = std::io::stdout();

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Lang;
 use crate::load::community::valid_id;
-use crate::model::Kind;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::model::{Kind, Site};
 use crate::standard::Standard;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -136,27 +139,44 @@ pub fn inventory(n: &NewCommunity, std: &Standard, today: &str) -> String {
     y
 }
 
-/// Today's date, `YYYY-MM-DD` (UTC).
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
+/// The county's time zone when site.yaml names none: Beijing time, which all
+/// of China keeps (a county clerk's "today" is not the UTC date: from 00:00 to
+/// 08:00 that is still yesterday).
+pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
+
+/// A zone of the IANA database by name; `None` when the database has none.
+pub fn zone(name: &str) -> Option<TimeZone> {
+    TimeZone::get(name).ok()
 }
 
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+/// The county's zone: site.yaml's `timezone` (checked when read), else
+/// Asia/Shanghai; UTC+8 if even the bundled database could not give it, as
+/// China has kept UTC+8 without summer time since 1991.
+pub fn county_zone(site: Option<&Site>) -> TimeZone {
+    site.and_then(|s| s.timezone.as_deref())
+        .and_then(zone)
+        .or_else(|| zone(DEFAULT_TIMEZONE))
+        .unwrap_or_else(|| TimeZone::fixed(jiff::tz::offset(8)))
+}
+
+/// Now; or `SOURCE_DATE_EPOCH` (seconds since 1970) when it is set, as
+/// reproducible builds expect, so a rebuild of the same content is the same.
+pub fn now() -> Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| Timestamp::from_second(s).ok())
+        .unwrap_or_else(Timestamp::now)
+}
+
+/// The calendar date, `YYYY-MM-DD`, that `at` falls on in `tz`.
+pub fn date_in(at: Timestamp, tz: &TimeZone) -> String {
+    tz.to_datetime(at).date().strftime("%Y-%m-%d").to_string()
+}
+
+/// Today's date in the county, `YYYY-MM-DD`.
+pub fn today(site: Option<&Site>) -> String {
+    date_in(now(), &county_zone(site))
 }
 
 pub struct Outcome {
@@ -221,7 +241,7 @@ pub fn run(
             kind,
         },
         std,
-        &today(),
+        &today(content.site.as_ref()),
     );
     let io = |e: std::io::Error| {
         (
@@ -267,11 +287,40 @@ pub fn message(outcome: &Outcome, lang: Lang) -> String {
 mod tests {
     use super::*;
 
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
     #[test]
-    fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_418), (2025, 11, 26));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    fn the_date_is_the_countys() {
+        let shanghai = county_zone(None);
+        // 01:30 in Beijing on 12 September is still the 11th in UTC.
+        assert_eq!(date_in(at("2024-09-11T17:30:00Z"), &shanghai), "2024-09-12");
+        assert_eq!(date_in(at("2024-09-11T15:59:59Z"), &shanghai), "2024-09-11");
+        assert_eq!(date_in(at("2024-09-11T16:00:00Z"), &shanghai), "2024-09-12");
+        assert_eq!(date_in(at("2024-02-28T16:00:00Z"), &shanghai), "2024-02-29");
+        let utc = Site {
+            timezone: Some("UTC".into()),
+            ..Site::default()
+        };
+        assert_eq!(
+            date_in(at("2024-09-11T17:30:00Z"), &county_zone(Some(&utc))),
+            "2024-09-11"
+        );
+        // The database keeps Xinjiang time (UTC+6) for Asia/Urumqi.
+        let urumqi = Site {
+            timezone: Some("Asia/Urumqi".into()),
+            ..Site::default()
+        };
+        assert_eq!(
+            date_in(at("2024-09-11T17:30:00Z"), &county_zone(Some(&urumqi))),
+            "2024-09-11"
+        );
+        assert_eq!(
+            date_in(at("2024-09-11T18:00:00Z"), &county_zone(Some(&urumqi))),
+            "2024-09-12"
+        );
+        assert!(zone("Asia/Beijing").is_none());
     }
 
     #[test]

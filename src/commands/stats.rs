@@ -18,13 +18,10 @@ pub fn run(content_dir: &Path, format: Format, output: Option<&PathBuf>, lang: L
     let content = crate::load::load(content_dir);
     let report = crate::check::check(&content);
     let table = stats::table(&content, &report);
-    let title = content.site.as_ref().map_or("摸底统计".to_owned(), |s| {
-        format!("{}摸底统计", s.region)
-    });
     let bytes = match format {
         Format::Csv => stats::csv(&table),
         Format::Json => stats::json(&table).into_bytes(),
-        Format::Xlsx => match stats::xlsx(&table, &title, &crate::commands::new::today()) {
+        Format::Xlsx => match stats::xlsx(&table, &stats::Meta::of(&content)) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("error: 生成 Excel 文件失败：{e}");

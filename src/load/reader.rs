@@ -566,7 +566,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// The text fields that may run over several lines (with tabs).
-const MULTILINE_KEYS: &[&str] = &["body", "description"];
+pub const MULTILINE_KEYS: &[&str] = &["body", "description"];
 
 /// May no text hold `c`? Control characters (C0, DEL, C1; newline and tab
 /// allowed where `multiline`) and the bidirectional embeddings, overrides
@@ -596,8 +596,21 @@ fn is_date(s: &str) -> bool {
     if !(num(y, 4) && num(m, 2) && num(d, 2)) {
         return false;
     }
-    let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
-    (1..=12).contains(&m) && (1..=31).contains(&d)
+    let (y, m, d): (u32, u32, u32) = (
+        y.parse().unwrap_or(0),
+        m.parse().unwrap_or(0),
+        d.parse().unwrap_or(0),
+    );
+    // The days of the month (a JSON Schema `format: date` and every
+    // spreadsheet refuse 2024-02-30 too).
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (1..=12).contains(&m) && (1..=days).contains(&d)
 }
 
 #[cfg(test)]
@@ -620,6 +633,7 @@ mod tests {
     fn dates() {
         assert!(is_date("2024-09-12"));
         assert!(!is_date("2024-13-01"));
+        assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2024-04-31"));
         assert!(!is_date("2024/09/12"));
     }
 }

@@ -469,8 +469,8 @@ pub static SITE: Shape = Shape {
             f(
                 "base_url",
                 Ty::Text,
-                "网站发布路径，如 / 或 /qingpai/",
-                "the path the site is served from",
+                "网站地址，如 https://example.gov.cn/qingpai/；只写路径（/ 或 /qingpai/）时 sitemap.xml 和规范链接不完整",
+                "the site's address, e.g. https://example.gov.cn/qingpai/ (a bare path leaves sitemap.xml and canonical links relative)",
             ),
             &["baseurl", "url"],
         ),
@@ -532,6 +532,15 @@ pub static SITE: Shape = Shape {
                 "government website code",
             ),
             &["网站标识码", "标识码"],
+        ),
+        also(
+            f(
+                "timezone",
+                Ty::Text,
+                "时区（IANA 名称），默认 Asia/Shanghai（北京时间）；摸底日期和生成日期按它算",
+                "the IANA time zone of dates written for the county; default Asia/Shanghai",
+            ),
+            &["时区", "tz", "time_zone"],
         ),
     ],
 };

@@ -35,6 +35,7 @@ pub fn read(ctx: &mut Ctx, doc: &Node) -> Option<Site> {
         icp: string(ctx, &top, "icp").filter(|s| !s.is_empty()),
         police_record: string(ctx, &top, "police_record").filter(|s| !s.is_empty()),
         site_code: string(ctx, &top, "site_code").filter(|s| !s.is_empty()),
+        timezone: timezone(ctx, &top),
         ..Site::default()
     };
     if let Some((field, node)) = top.field("supervision") {
@@ -95,6 +96,46 @@ fn theme(ctx: &mut Ctx, top: &Obj) -> Option<String> {
             "写 themes/ 下已有的文件夹名，如 theme: default；不用自己的主题就删掉这一行",
             "name a folder that exists under themes/, e.g. theme: default, or remove the line to use the built-in theme",
         ),
+    );
+    None
+}
+
+/// `timezone:` names a zone of the IANA database (`Asia/Shanghai`,
+/// `Asia/Urumqi`): one the database does not have is refused here, with the
+/// nearest name, rather than silently dating everything in Beijing time.
+fn timezone(ctx: &mut Ctx, top: &Obj) -> Option<String> {
+    let (field, node) = top.field("timezone")?;
+    let name = ctx.string(node, field)?;
+    if crate::commands::new::zone(&name).is_some() {
+        return Some(name);
+    }
+    let names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_owned())
+        .collect();
+    let hint = crate::load::reader::suggest(&name, names.iter().map(|n| (n.as_str(), &[][..])));
+    let (fix_zh, fix_en) = match hint {
+        Some(h) => (
+            format!(
+                "是不是想写“{h}”？中国各地一般写 timezone: Asia/Shanghai（北京时间），不写就是北京时间"
+            ),
+            format!("did you mean `{h}`? Most of China uses timezone: Asia/Shanghai, the default"),
+        ),
+        None => (
+            "写 IANA 时区名，如 timezone: Asia/Shanghai（北京时间）；不写就是北京时间".to_owned(),
+            "write an IANA time zone name such as Asia/Shanghai (the default when absent)"
+                .to_owned(),
+        ),
+    };
+    ctx.schema_error(
+        node.loc,
+        crate::diag::Msg::new(
+            format!("时区“{name}”不认识：要写时区数据库（IANA）里的名称"),
+            format!(
+                "the time zone `{name}` is unknown: write a name from the IANA time zone database"
+            ),
+        ),
+        crate::diag::Msg::new(fix_zh, fix_en),
     );
     None
 }

@@ -67,7 +67,7 @@ fn base_context(content: &Content, page: &str, base_url: &str) -> Context {
             icp: site.icp.as_deref(),
             police_record: site.police_record.as_deref(),
             site_code: site.site_code.as_deref(),
-            built_on: crate::commands::new::today(),
+            built_on: crate::commands::new::today(Some(site)),
             base_url: base_url.to_owned(),
             absolute: base_url.starts_with("http://") || base_url.starts_with("https://"),
         },
@@ -132,7 +132,7 @@ impl<'a> Renderer<'a> {
             base_url,
             previews,
             pdf: false,
-            built_on: crate::commands::new::today(),
+            built_on: crate::commands::new::today(Some(site)),
             plans: plans(content, &by_file),
             plan_index: content
                 .communities
@@ -350,10 +350,12 @@ impl<'a> Renderer<'a> {
 
     /// The survey table files.
     pub fn stats(&self, table: &crate::stats::Table, w: &Writer) -> Result<(), BuildError> {
-        let site = self.content.site.as_ref().expect("a site to build");
         w.write("stats.csv", &crate::stats::csv(table))?;
-        let xlsx = crate::stats::xlsx(table, &format!("{}摸底统计", site.region), &self.built_on)
-            .map_err(|e| {
+        let meta = crate::stats::Meta {
+            date: self.built_on.clone(),
+            ..crate::stats::Meta::of(self.content)
+        };
+        let xlsx = crate::stats::xlsx(table, &meta).map_err(|e| {
             BuildError::other(
                 format!("stats.xlsx 生成失败：{e}"),
                 format!("stats.xlsx: {e}"),
