@@ -627,3 +627,195 @@ fn requests_it_cannot_read_are_refused_with_a_status() {
     );
     assert_eq!(get(port, "/").0, 200);
 }
+
+/// A site folder as `serve` sees it: `content/` with `themes/` beside it.
+struct SiteDir(tempfile::TempDir);
+
+impl SiteDir {
+    fn new(files: &[(&str, &[u8])]) -> SiteDir {
+        let s = SiteDir(tempfile::tempdir().unwrap());
+        for (rel, bytes) in files {
+            s.write(rel, bytes);
+        }
+        s
+    }
+
+    fn path(&self, rel: &str) -> std::path::PathBuf {
+        self.0.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+}
+
+fn site_yaml(theme: &str) -> String {
+    format!("{}theme: {theme}\n", common::SITE)
+}
+
+/// The next reload; the overlay's presence after it.
+fn next_build(events: &mut Events, port: u16, what: &str) -> bool {
+    events
+        .reload(Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("no rebuild after {what}"));
+    get(port, "/").1.contains("qingpai-overlay")
+}
+
+#[test]
+fn the_theme_named_in_site_yaml_is_followed_when_it_changes() {
+    let site = SiteDir::new(&[
+        ("content/site.yaml", site_yaml("one").as_bytes()),
+        (
+            "content/communities/城关镇/hongqi.yaml",
+            inventory(&[]).as_bytes(),
+        ),
+        ("themes/one/static/style.css", b"/* theme one */"),
+        ("themes/two/static/style.css", b"/* theme two */"),
+    ]);
+    let server = start_in(&site.path("content"), &[]);
+    let port = server.port;
+    let css = || get(port, "/assets/style.css").1;
+    assert!(css().contains("theme one"));
+    let mut events = Events::open(port);
+    site.write("content/site.yaml", site_yaml("two").as_bytes());
+    assert!(!next_build(&mut events, port, "theme: two"));
+    assert!(css().contains("theme two"), "{}", css());
+    // The new theme's folder is watched now, not only the first one's.
+    site.write("themes/two/static/style.css", b"/* theme two, edited */");
+    assert!(!next_build(&mut events, port, "an edit in themes/two"));
+    assert!(css().contains("theme two, edited"), "{}", css());
+    // A theme named before its folder exists: an overlay, then the folder
+    // is seen when it is made.
+    site.write("content/site.yaml", site_yaml("three").as_bytes());
+    assert!(
+        next_build(&mut events, port, "theme: three"),
+        "no theme folder yet"
+    );
+    site.write("themes/three/static/style.css", b"/* theme three */");
+    assert!(!next_build(&mut events, port, "themes/three made"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !css().contains("theme three") {
+        assert!(Instant::now() < deadline, "{}", css());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A PNG of `w`×`h` pixels of one colour.
+fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().unwrap();
+    let data: Vec<u8> = (0..w * h).flat_map(|_| rgb).collect();
+    writer.write_image_data(&data).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+fn get_bytes(port: u16, path: &str) -> (u16, Vec<u8>) {
+    let (status, _, body) = request(
+        port,
+        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    (status, body)
+}
+
+#[test]
+fn an_edited_photo_rebuilds_the_honours_sheet() {
+    let award = "awards:\n  - {title: 自治区文明社区, year: 2021, display: thumbnail, photo: photos/hongqi/award.png}\n";
+    let fx = Fixture::new(&[(
+        "communities/城关镇/hongqi.yaml",
+        &inventory(&[("awards", award)]),
+    )]);
+    fx.write_bytes("photos/hongqi/award.png", &png(40, 30, [200, 30, 30]));
+    let server = start(&fx);
+    let port = server.port;
+    let (status, before) = get_bytes(port, "/communities/hongqi/honours.pdf");
+    assert_eq!(status, 200);
+    assert_eq!(
+        get_bytes(port, "/communities/hongqi/honours.pdf").1,
+        before,
+        "the same sheet while nothing changes"
+    );
+    let generation_before = generation(port);
+    let mut events = Events::open(port);
+    fx.write_bytes("photos/hongqi/award.png", &png(64, 48, [30, 30, 200]));
+    events
+        .reload(Duration::from_secs(3))
+        .expect("a rebuild after the photo changed");
+    assert_eq!(generation(port), generation_before + 1);
+    let (_, after) = get_bytes(port, "/communities/hongqi/honours.pdf");
+    assert_ne!(after, before, "honours.pdf shows the new photo");
+    // A photo nothing names changes nothing.
+    fx.write_bytes("photos/other.png", &png(8, 8, [0, 0, 0]));
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(generation(port), generation_before + 1);
+}
+
+#[test]
+fn a_content_folder_moved_away_and_made_again_is_followed() {
+    let site = SiteDir::new(&[
+        ("content/site.yaml", common::SITE.as_bytes()),
+        (
+            "content/communities/城关镇/hongqi.yaml",
+            inventory(&[]).as_bytes(),
+        ),
+    ]);
+    let content = site.path("content");
+    let server = start_in(&content, &[]);
+    let port = server.port;
+    let mut events = Events::open(port);
+    std::fs::rename(&content, site.path("content.old")).unwrap();
+    assert!(
+        next_build(&mut events, port, "the folder moved away"),
+        "pages say the folder is gone"
+    );
+    let (_, page) = get(port, "/");
+    assert!(
+        page.contains("内容文件夹") && page.contains("不见了"),
+        "{page}"
+    );
+    assert!(
+        get(port, "/communities/hongqi/").1.contains("红旗社区"),
+        "the last site stays"
+    );
+    // The moved folder is no longer followed under the old path.
+    std::fs::write(
+        site.path("content.old/communities/城关镇/hongqi.yaml"),
+        inventory(&[("name", "name: 旧文件夹社区\n")]),
+    )
+    .unwrap();
+    // Made again (as restoring a backup or a `git checkout` does), with an edit.
+    site.write("content/site.yaml", common::SITE.as_bytes());
+    site.write(
+        "content/communities/城关镇/hongqi.yaml",
+        inventory(&[("name", "name: 新文件夹社区\n")]).as_bytes(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, page) = get(port, "/communities/hongqi/");
+        if page.contains("新文件夹社区") && !page.contains("qingpai-overlay") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new folder was not read: {page}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // And its files are watched.
+    let mut events = Events::open(port);
+    site.write(
+        "content/communities/城关镇/hongqi.yaml",
+        inventory(&[("name", "name: 再改一次社区\n")]).as_bytes(),
+    );
+    events
+        .reload(Duration::from_secs(3))
+        .expect("an edit in the new folder");
+    let (_, page) = get(port, "/communities/hongqi/");
+    assert!(page.contains("再改一次社区"), "{page}");
+    assert!(!page.contains("旧文件夹社区"));
+}

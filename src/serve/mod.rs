@@ -22,7 +22,7 @@ use std::net::{TcpListener, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 
@@ -322,8 +322,18 @@ fn loop_rebuilds(
         let start = Instant::now();
         let now = folder_id(&state.dir);
         if now.is_none() {
-            if !state.missing {
-                state.missing = true;
+            let first = !state.missing;
+            state.missing = true;
+            // Stop following the moved folder's files under the old path.
+            watcher = rewatch(watcher, state, &tx, true, lang);
+            // Back already, before the new watcher saw it come?
+            if folder_id(&state.dir).is_some() {
+                let _ = tx.send(Event::Changed {
+                    paths: vec![state.dir.clone()],
+                    moved: vec![state.dir.clone()],
+                });
+            }
+            if first {
                 let (zh, en) = (
                     format!(
                         "内容文件夹 {} 不见了（被移走、改名或删除）。网站仍显示上一次的结果；把文件夹放回原处后会自动重新生成。要预览别处的文件夹，请按 Ctrl-C 停止，再用 --content 指定它。",
@@ -343,8 +353,6 @@ fn loop_rebuilds(
                 let g = *shared.reloads.borrow() + 1;
                 respond::broadcast(shared, g);
             }
-            // Stop following the moved folder's files under the old path.
-            watcher = rewatch(watcher, state, &tx, true, lang);
             continue;
         }
         let replaced = state.missing || now != state.dir_id || moved.contains(&state.dir);
@@ -366,13 +374,57 @@ fn loop_rebuilds(
         // Let go of the stats' share of the content, so it is updated in
         // place rather than copied.
         *lock(&shared.stats) = None;
+        let loaded_at = SystemTime::now();
         state.apply(&changes);
-        state.render(shared, lang, Some(start));
+        // Watch what the site now depends on before the pages are told to
+        // reload: an edit made as soon as they have must be seen.
         if replaced || state.watch_set() != watcher.set {
             watcher = rewatch(watcher, state, &tx, replaced, lang);
+            // The new watcher missed what changed since the files were read
+            // (a theme folder being made, a content folder being copied
+            // back): that is sent round again.
+            let newer: Vec<PathBuf> = watcher
+                .set
+                .iter()
+                .flat_map(|(d, recursive)| newer_files(d, *recursive, loaded_at))
+                .collect();
+            if !newer.is_empty() {
+                let _ = tx.send(Event::Changed {
+                    paths: newer,
+                    moved: Vec::new(),
+                });
+            }
         }
+        state.render(shared, lang, Some(start));
     }
     0
+}
+
+/// Files and folders under `dir` modified at or after `since` (a bounded
+/// look: a content folder of a few thousand files takes milliseconds).
+fn newer_files(dir: &Path, recursive: bool, since: SystemTime) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_owned(), 0usize)];
+    let mut seen = 0usize;
+    while let Some((d, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            seen += 1;
+            if seen > 100_000 {
+                return out;
+            }
+            let Ok(meta) = e.metadata() else { continue };
+            if meta.modified().is_ok_and(|m| m >= since) {
+                out.push(e.path());
+            }
+            if meta.is_dir() && recursive && depth < 16 {
+                stack.push((e.path(), depth + 1));
+            }
+        }
+    }
+    out
 }
 
 /// Watch what the state now depends on. On failure the old watcher stays, and
@@ -440,25 +492,17 @@ impl State {
         }
     }
 
-    /// The theme folder `site.yaml` names, whether or not it exists.
-    fn named_theme(&self) -> Option<PathBuf> {
-        self.content
-            .site
-            .as_ref()
-            .and_then(|s| s.theme.as_deref())
-            .filter(|n| theme::valid_name(n))
-            .map(|n| self.site_root.join("themes").join(n))
-    }
-
     /// The folders to watch now (see `watch.rs`); only those that exist.
     fn watch_set(&self) -> WatchSet {
-        let mut set = vec![(self.site_root.clone(), false), (self.dir.clone(), true)];
-        if let Some(d) = self.named_theme() {
-            if d.is_dir() {
-                set.push((d, true));
-            } else if let Some(themes) = d.parent() {
-                set.push((themes.to_owned(), false));
-            }
+        let mut set = vec![
+            (self.site_root.clone(), false),
+            (self.dir.clone(), true),
+            // To see a theme folder made (or renamed) while `site.yaml`
+            // names one that is not there yet.
+            (self.site_root.join("themes"), false),
+        ];
+        if let Some(d) = &self.theme.dir {
+            set.push((d.clone(), true));
         }
         set.retain(|(d, _)| d.is_dir());
         set
@@ -469,7 +513,7 @@ impl State {
     /// names it; what the folder walk alone reports (a folder, a link, a
     /// FIFO, a hidden inventory, a name that is not UTF-8) means everything.
     fn classify(&self, paths: &[PathBuf]) -> Vec<Change> {
-        let named_theme = self.named_theme();
+        let themes = self.site_root.join("themes");
         let mut out = Vec::new();
         let add = |c: Change, out: &mut Vec<Change>| {
             if !out.contains(&c) {
@@ -477,8 +521,12 @@ impl State {
             }
         };
         for p in paths {
-            let in_theme = |d: &Option<PathBuf>| d.as_ref().is_some_and(|d| p.starts_with(d));
-            if in_theme(&named_theme) || in_theme(&self.theme.dir) {
+            let in_theme = self.theme.dir.as_ref().is_some_and(|d| p.starts_with(d));
+            // Without a theme folder of its own (none named, or the named one
+            // missing), a folder coming or going in themes/ may be the one.
+            let theme_made =
+                self.theme.dir.is_none() && (*p == themes || p.parent() == Some(themes.as_path()));
+            if in_theme || theme_made {
                 return vec![Change::Everything];
             }
             let Ok(rel) = p.strip_prefix(&self.dir) else {
