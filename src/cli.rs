@@ -64,6 +64,9 @@ pub enum Command {
         /// 不生成 PDF / skip the PDFs
         #[arg(long)]
         no_pdf: bool,
+        /// 另外允许用这个名字访问（可写多次；默认只认 localhost 和 IP 地址，防 DNS 重绑定） / also answer requests for this host name (repeatable)
+        #[arg(long = "allowed-host", value_name = "NAME")]
+        allowed_hosts: Vec<String>,
     },
     /// 只检查，一次报告所有问题 / validate only, report every problem in one run
     Check {

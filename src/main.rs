@@ -33,6 +33,7 @@ fn main() -> ExitCode {
             poll,
             no_previews,
             no_pdf,
+            allowed_hosts,
         } => qingpai::serve::run(
             &cli.content,
             &qingpai::serve::Options {
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
                 previews: !no_previews,
                 pdf: !no_pdf,
                 lang,
+                allowed_hosts,
             },
         ),
         Command::Check { format } => commands::check::run(&cli.content, format, lang),

@@ -4,6 +4,7 @@
 mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,9 +23,15 @@ impl Drop for Server {
 }
 
 fn start(fx: &Fixture) -> Server {
+    start_in(fx.path(), &[])
+}
+
+/// `serve` on the content folder `content`, with more arguments.
+fn start_in(content: &Path, args: &[&str]) -> Server {
     let mut child = Command::new(common::bin())
         .args(["serve", "--port", "0", "--no-previews", "--content"])
-        .arg(fx.path())
+        .arg(content)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -51,17 +58,27 @@ fn start(fx: &Fixture) -> Server {
 
 /// GET a raw path: (status, body).
 fn get(port: u16, path: &str) -> (u16, String) {
+    let (status, _, body) = request(
+        port,
+        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Send raw bytes, read the answer to its end: (status, head, body).
+fn request(port: u16, raw: &[u8]) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    s.write_all(raw).unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text[9..12].parse().unwrap();
-    let body = text
-        .split_once("\r\n\r\n")
-        .map_or(String::new(), |(_, b)| b.to_owned());
-    (status, body)
+    let at = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&buf)));
+    let head = String::from_utf8_lossy(&buf[..at]).into_owned();
+    let status = head[9..12].parse().unwrap();
+    (status, head, buf[at + 4..].to_vec())
 }
 
 fn generation(port: u16) -> u64 {
@@ -125,7 +142,7 @@ fn an_edit_reloads_the_page_within_two_seconds() {
     let (status, page) = get(server.port, "/communities/hongqi/index.html");
     assert_eq!(status, 200);
     assert!(
-        page.contains("红旗社区") && page.contains("EventSource"),
+        page.contains("红旗社区") && page.contains("/__qingpai/ws"),
         "the reload script is injected"
     );
     let mut events = Events::open(server.port);
@@ -235,20 +252,16 @@ fn paths_never_leave_the_site() {
         ("/sitemap.xml", "application/xml"),
         ("/__qingpai/status", "application/json"),
     ] {
-        let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\n\r\n").unwrap();
-        let mut head = String::new();
-        BufReader::new(s).read_line(&mut head).unwrap();
-        assert!(head.contains("200"), "{path}: {head}");
-        let (_, _) = get(server.port, path);
-        let raw = {
-            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-            write!(s, "GET {path} HTTP/1.1\r\n\r\n").unwrap();
-            let mut b = Vec::new();
-            s.read_to_end(&mut b).unwrap();
-            String::from_utf8_lossy(&b).into_owned()
-        };
-        assert!(raw.contains(&format!("Content-Type: {kind}")), "{path}");
+        // No Host: a tool's request, not a rebinding page's.
+        let (status, head, _) = request(
+            server.port,
+            format!("GET {path} HTTP/1.1\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
+        assert_eq!(status, 200, "{path}: {head}");
+        assert!(
+            head.contains(&format!("Content-Type: {kind}")),
+            "{path}: {head}"
+        );
     }
     let (status, page) = get(server.port, "/no/such/page.html");
     assert_eq!(status, 404);
@@ -298,13 +311,511 @@ fn ctrl_c_stops_it_cleanly() {
 fn redirects_are_built_from_the_checked_path() {
     let fx = fixture();
     let server = start(&fx);
-    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    write!(s, "GET //standard HTTP/1.1\r\n\r\n").unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    assert!(raw.starts_with("HTTP/1.1 301"), "{raw}");
+    let (status, raw, _) = request(
+        server.port,
+        b"GET //standard HTTP/1.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 301, "{raw}");
     assert!(
-        raw.contains("Location: /standard/\r\n"),
+        raw.contains("Location: /standard/"),
         "never //standard/, which a browser reads as a host: {raw}"
     );
+}
+
+/// A live-reload WebSocket, as a page opens it; frames read by hand (the
+/// server's are never masked).
+struct Socket(TcpStream);
+
+impl Socket {
+    /// The handshake; the status line of the refusal otherwise.
+    fn open(port: u16, host: &str, origin: &str) -> Result<Socket, String> {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        write!(
+            s,
+            "GET /__qingpai/ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
+        )
+        .unwrap();
+        // Byte by byte up to the blank line, so no frame is read with the head.
+        let mut head = Vec::new();
+        let mut b = [0u8];
+        while !head.ends_with(b"\r\n\r\n") {
+            if s.read(&mut b).unwrap_or(0) == 0 {
+                break;
+            }
+            head.push(b[0]);
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        if !head.starts_with("HTTP/1.1 101") {
+            return Err(head.lines().next().unwrap_or("").to_owned());
+        }
+        // The accept key of RFC 6455's own example.
+        assert!(
+            head.contains("Sec-Websocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+                || head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+            "{head}"
+        );
+        Ok(Socket(s))
+    }
+
+    /// Time until a `reload` text frame, if it comes within `within`.
+    fn reload(&mut self, within: Duration) -> Option<Duration> {
+        let start = Instant::now();
+        while start.elapsed() < within {
+            let mut h = [0u8; 2];
+            self.0.read_exact(&mut h).ok()?;
+            let len = match h[1] & 0x7f {
+                126 => {
+                    let mut l = [0u8; 2];
+                    self.0.read_exact(&mut l).ok()?;
+                    u64::from(u16::from_be_bytes(l))
+                }
+                127 => {
+                    let mut l = [0u8; 8];
+                    self.0.read_exact(&mut l).ok()?;
+                    u64::from_be_bytes(l)
+                }
+                n => u64::from(n),
+            };
+            let mut payload = vec![0u8; usize::try_from(len).ok()?];
+            self.0.read_exact(&mut payload).ok()?;
+            if h[0] & 0x0f == 1 && payload == b"reload" {
+                return Some(start.elapsed());
+            }
+        }
+        None
+    }
+}
+
+/// Resident memory of a process, in MB.
+fn rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    kb / 1024.0
+}
+
+/// What starved pages before: 300 idle or slowloris sockets, 100 open tabs'
+/// live-reload sockets, and 50 clients fetching pages at once. Every page
+/// answers 200 within 2 s, memory stays under 100 MB, and every open tab
+/// still gets its reload.
+#[test]
+fn pages_keep_answering_under_idle_slow_and_live_reload_sockets() {
+    let fx = fixture();
+    let server = start(&fx);
+    let port = server.port;
+    // 200 sockets that never send a byte, 100 that trickle a header.
+    let idle: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    let mut slow: Vec<TcpStream> = (0..100)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
+    let mut sockets: Vec<Socket> = (0..100)
+        .map(|i| {
+            Socket::open(port, "localhost", "http://localhost")
+                .unwrap_or_else(|e| panic!("live-reload socket {i}: {e}"))
+        })
+        .collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trickle = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                for s in &mut slow {
+                    let _ = s.write_all(b"X-a: b\r\n");
+                }
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            slow
+        })
+    };
+    let pages = [
+        "/",
+        "/communities/hongqi/",
+        "/communities/xingfu/index.html",
+        "/assets/style.css",
+        "/communities/hongqi/gate.svg",
+        "/no/such/page",
+    ];
+    let clients: Vec<_> = (0..50)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let mut slowest = Duration::ZERO;
+                for round in 0..6 {
+                    let path = pages[(i + round) % pages.len()];
+                    let t = Instant::now();
+                    let (status, _) = get(port, path);
+                    let took = t.elapsed();
+                    let want = if path == "/no/such/page" { 404 } else { 200 };
+                    assert_eq!(status, want, "{path}");
+                    assert!(took < Duration::from_secs(2), "{path} took {took:?}");
+                    slowest = slowest.max(took);
+                }
+                slowest
+            })
+        })
+        .collect();
+    let mut peak = rss_mb(server.child.id());
+    let slowest = clients
+        .into_iter()
+        .map(|c| {
+            peak = peak.max(rss_mb(server.child.id()));
+            c.join().expect("a page client")
+        })
+        .max()
+        .unwrap();
+    peak = peak.max(rss_mb(server.child.id()));
+    eprintln!("slowest page {slowest:?}, peak resident memory {peak:.1} MB");
+    assert!(peak < 100.0, "resident memory {peak:.1} MB");
+    // Every open tab still hears the next build.
+    fx.write(
+        "communities/城关镇/hongqi.yaml",
+        &inventory(&[("header", "header:\n  - 中国社区\n")]),
+    );
+    for (i, s) in sockets.iter_mut().enumerate() {
+        s.reload(Duration::from_secs(5))
+            .unwrap_or_else(|| panic!("socket {i} got no reload"));
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    drop(trickle.join());
+    drop(idle);
+}
+
+#[test]
+fn only_requests_for_this_machine_are_answered() {
+    let fx = fixture();
+    let server = start_in(fx.path(), &["--allowed-host", "mypc.lan"]);
+    let port = server.port;
+    let with_host = |host: &str| {
+        request(
+            port,
+            format!(
+                "GET /communities/hongqi/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+    };
+    for host in [
+        "evil.example".to_owned(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("mypc.lan.evil.example:{port}"),
+    ] {
+        let (status, _, body) = with_host(&host);
+        assert_eq!(status, 403, "{host}");
+        let body = String::from_utf8_lossy(&body);
+        assert!(
+            body.contains("--allowed-host") && !body.contains("红旗社区"),
+            "{host}: {body}"
+        );
+    }
+    for host in [
+        "localhost".to_owned(),
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        format!("mypc.lan:{port}"),
+        "MyPC.lan".to_owned(),
+    ] {
+        let (status, _, body) = with_host(&host);
+        assert_eq!(status, 200, "{host}");
+        assert!(
+            String::from_utf8_lossy(&body).contains("红旗社区"),
+            "{host}"
+        );
+    }
+    // The status (with the overlay's file paths) is behind the same check.
+    let (status, _, _) = request(
+        port,
+        b"GET /__qingpai/status HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 403);
+    // Live reload: the host, and the page that opens the socket.
+    assert!(
+        Socket::open(
+            port,
+            &format!("127.0.0.1:{port}"),
+            &format!("http://127.0.0.1:{port}")
+        )
+        .is_ok()
+    );
+    let refused = Socket::open(port, "evil.example", "http://evil.example").err();
+    assert!(
+        refused.as_deref().is_some_and(|l| l.contains("403")),
+        "{refused:?}"
+    );
+    let refused = Socket::open(port, "localhost", "http://evil.example").err();
+    assert!(
+        refused.as_deref().is_some_and(|l| l.contains("403")),
+        "{refused:?}"
+    );
+    // A bad --allowed-host is refused before anything starts.
+    let out = common::qingpai_in(
+        fx.path(),
+        &[
+            "serve",
+            "--port",
+            "0",
+            "--allowed-host",
+            "http://mypc.lan:1111",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("--allowed-host"));
+}
+
+#[test]
+fn requests_it_cannot_read_are_refused_with_a_status() {
+    let fx = fixture();
+    let server = start(&fx);
+    let port = server.port;
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(20 * 1024)
+    );
+    let (status, _, _) = request(port, big.as_bytes());
+    assert_eq!(status, 431, "20 KB of headers");
+    let many: String = (0..400).map(|i| format!("X-H{i}: {i}\r\n")).collect();
+    let (status, _, _) = request(
+        port,
+        format!("GET / HTTP/1.1\r\nHost: localhost\r\n{many}\r\n").as_bytes(),
+    );
+    assert!(status == 431 || status == 400, "400 headers: {status}");
+    for raw in [
+        &b"GET /\xff\xfe HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"[..],
+        b"GET /%FF%FE HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"GET /\xe5\x9f HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: \xff\r\nConnection: close\r\n\r\n",
+        b"GARBAGE\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n",
+    ] {
+        let (status, head, _) = request(port, raw);
+        assert!(
+            status == 400 || status == 403,
+            "{:?}: {head}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+    let (status, _, _) = request(
+        port,
+        b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 405);
+    // A socket that sends nothing is closed, and the server still answers.
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let t = Instant::now();
+    let mut buf = [0u8; 16];
+    let n = idle.read(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "closed without an answer");
+    assert!(
+        t.elapsed() < Duration::from_secs(15),
+        "an idle socket was held {:?}",
+        t.elapsed()
+    );
+    assert_eq!(get(port, "/").0, 200);
+}
+
+/// A site folder as `serve` sees it: `content/` with `themes/` beside it.
+struct SiteDir(tempfile::TempDir);
+
+impl SiteDir {
+    fn new(files: &[(&str, &[u8])]) -> SiteDir {
+        let s = SiteDir(tempfile::tempdir().unwrap());
+        for (rel, bytes) in files {
+            s.write(rel, bytes);
+        }
+        s
+    }
+
+    fn path(&self, rel: &str) -> std::path::PathBuf {
+        self.0.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+}
+
+fn site_yaml(theme: &str) -> String {
+    format!("{}theme: {theme}\n", common::SITE)
+}
+
+/// The next reload; the overlay's presence after it.
+fn next_build(events: &mut Events, port: u16, what: &str) -> bool {
+    events
+        .reload(Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("no rebuild after {what}"));
+    get(port, "/").1.contains("qingpai-overlay")
+}
+
+#[test]
+fn the_theme_named_in_site_yaml_is_followed_when_it_changes() {
+    let site = SiteDir::new(&[
+        ("content/site.yaml", site_yaml("one").as_bytes()),
+        (
+            "content/communities/城关镇/hongqi.yaml",
+            inventory(&[]).as_bytes(),
+        ),
+        ("themes/one/static/style.css", b"/* theme one */"),
+        ("themes/two/static/style.css", b"/* theme two */"),
+    ]);
+    let server = start_in(&site.path("content"), &[]);
+    let port = server.port;
+    let css = || get(port, "/assets/style.css").1;
+    assert!(css().contains("theme one"));
+    let mut events = Events::open(port);
+    site.write("content/site.yaml", site_yaml("two").as_bytes());
+    assert!(!next_build(&mut events, port, "theme: two"));
+    assert!(css().contains("theme two"), "{}", css());
+    // The new theme's folder is watched now, not only the first one's.
+    site.write("themes/two/static/style.css", b"/* theme two, edited */");
+    assert!(!next_build(&mut events, port, "an edit in themes/two"));
+    assert!(css().contains("theme two, edited"), "{}", css());
+    // A theme named before its folder exists: an overlay, then the folder
+    // is seen when it is made.
+    site.write("content/site.yaml", site_yaml("three").as_bytes());
+    assert!(
+        next_build(&mut events, port, "theme: three"),
+        "no theme folder yet"
+    );
+    site.write("themes/three/static/style.css", b"/* theme three */");
+    assert!(!next_build(&mut events, port, "themes/three made"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !css().contains("theme three") {
+        assert!(Instant::now() < deadline, "{}", css());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A PNG of `w`×`h` pixels of one colour.
+fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().unwrap();
+    let data: Vec<u8> = (0..w * h).flat_map(|_| rgb).collect();
+    writer.write_image_data(&data).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+fn get_bytes(port: u16, path: &str) -> (u16, Vec<u8>) {
+    let (status, _, body) = request(
+        port,
+        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    (status, body)
+}
+
+#[test]
+fn an_edited_photo_rebuilds_the_honours_sheet() {
+    let award = "awards:\n  - {title: 自治区文明社区, year: 2021, display: thumbnail, photo: photos/hongqi/award.png}\n";
+    let fx = Fixture::new(&[(
+        "communities/城关镇/hongqi.yaml",
+        &inventory(&[("awards", award)]),
+    )]);
+    fx.write_bytes("photos/hongqi/award.png", &png(40, 30, [200, 30, 30]));
+    let server = start(&fx);
+    let port = server.port;
+    let (status, before) = get_bytes(port, "/communities/hongqi/honours.pdf");
+    assert_eq!(status, 200);
+    assert_eq!(
+        get_bytes(port, "/communities/hongqi/honours.pdf").1,
+        before,
+        "the same sheet while nothing changes"
+    );
+    let generation_before = generation(port);
+    let mut events = Events::open(port);
+    fx.write_bytes("photos/hongqi/award.png", &png(64, 48, [30, 30, 200]));
+    events
+        .reload(Duration::from_secs(3))
+        .expect("a rebuild after the photo changed");
+    assert_eq!(generation(port), generation_before + 1);
+    let (_, after) = get_bytes(port, "/communities/hongqi/honours.pdf");
+    assert_ne!(after, before, "honours.pdf shows the new photo");
+    // A photo nothing names changes nothing.
+    fx.write_bytes("photos/other.png", &png(8, 8, [0, 0, 0]));
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(generation(port), generation_before + 1);
+}
+
+#[test]
+fn a_content_folder_moved_away_and_made_again_is_followed() {
+    let site = SiteDir::new(&[
+        ("content/site.yaml", common::SITE.as_bytes()),
+        (
+            "content/communities/城关镇/hongqi.yaml",
+            inventory(&[]).as_bytes(),
+        ),
+    ]);
+    let content = site.path("content");
+    let server = start_in(&content, &[]);
+    let port = server.port;
+    let mut events = Events::open(port);
+    std::fs::rename(&content, site.path("content.old")).unwrap();
+    assert!(
+        next_build(&mut events, port, "the folder moved away"),
+        "pages say the folder is gone"
+    );
+    let (_, page) = get(port, "/");
+    assert!(
+        page.contains("内容文件夹") && page.contains("不见了"),
+        "{page}"
+    );
+    assert!(
+        get(port, "/communities/hongqi/").1.contains("红旗社区"),
+        "the last site stays"
+    );
+    // The moved folder is no longer followed under the old path.
+    std::fs::write(
+        site.path("content.old/communities/城关镇/hongqi.yaml"),
+        inventory(&[("name", "name: 旧文件夹社区\n")]),
+    )
+    .unwrap();
+    // Made again (as restoring a backup or a `git checkout` does), with an edit.
+    site.write("content/site.yaml", common::SITE.as_bytes());
+    site.write(
+        "content/communities/城关镇/hongqi.yaml",
+        inventory(&[("name", "name: 新文件夹社区\n")]).as_bytes(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, page) = get(port, "/communities/hongqi/");
+        if page.contains("新文件夹社区") && !page.contains("qingpai-overlay") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new folder was not read: {page}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // And its files are watched.
+    let mut events = Events::open(port);
+    site.write(
+        "content/communities/城关镇/hongqi.yaml",
+        inventory(&[("name", "name: 再改一次社区\n")]).as_bytes(),
+    );
+    events
+        .reload(Duration::from_secs(3))
+        .expect("an edit in the new folder");
+    let (_, page) = get(port, "/communities/hongqi/");
+    assert!(page.contains("再改一次社区"), "{page}");
+    assert!(!page.contains("旧文件夹社区"));
 }

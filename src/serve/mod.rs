@@ -3,24 +3,35 @@
 //!
 //! An edit to one community file reloads that file only, re-runs the rules,
 //! and re-renders that community's page and drawing, its town pages, the
-//! overview and the search index — not the county. A change to site.yaml,
-//! standard.yaml or the theme rebuilds everything. When the input is broken the
-//! last good site stays up and every page shows the errors in an overlay.
+//! overview and the search index — not the county. A photo reloads the
+//! communities that name it. A change to site.yaml, standard.yaml or the theme
+//! rebuilds everything, and so does the content folder coming back after it
+//! was moved away or replaced. When the input is broken the last good site
+//! stays up and every page shows the errors in an overlay.
+//!
+//! `server.rs` speaks HTTP, `respond.rs` answers from the in-memory site,
+//! `http.rs` checks paths and hosts, `watch.rs` follows the folders.
 
 pub mod http;
+mod respond;
+pub mod server;
+mod watch;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::net::{TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{TcpListener, ToSocketAddrs};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
 
 use crate::check::{self, Report};
 use crate::diag::{Lang, Rule};
 use crate::load::{self, Content};
 use crate::site::{BuildError, Renderer, Writer, pages, theme};
+use respond::{lock, write};
+use watch::{Event, Watch, WatchSet};
 
 pub struct Options {
     pub interface: String,
@@ -30,18 +41,18 @@ pub struct Options {
     pub previews: bool,
     pub pdf: bool,
     pub lang: Lang,
+    /// Host names to answer besides this machine's (`--allowed-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// What the HTTP side reads; the rebuild side writes.
 struct Shared {
-    files: RwLock<HashMap<String, Arc<Vec<u8>>>>,
+    files: RwLock<HashMap<String, Bytes>>,
     /// The overlay to show on every page while the input is broken.
     overlay: RwLock<Option<String>>,
-    /// How many builds (good or failed) have finished.
-    generation: AtomicU64,
-    clients: Mutex<Vec<Sender<()>>>,
-    /// Open connections, so a flood of slow clients cannot exhaust the threads.
-    connections: std::sync::atomic::AtomicUsize,
+    /// How many builds (good or failed) have finished; every new value is a
+    /// reload for open pages.
+    reloads: tokio::sync::watch::Sender<u64>,
     /// The survey table is built when first asked for, not on every edit.
     stats: Mutex<Option<StatsSource>>,
 }
@@ -56,6 +67,11 @@ struct StatsSource {
 struct State {
     dir: PathBuf,
     site_root: PathBuf,
+    /// Which folder `dir` was when last loaded (device, inode): a folder put
+    /// back in its place is another folder, to be read again whole.
+    dir_id: Option<(u64, u64)>,
+    /// The content folder is not there (moved away, deleted).
+    missing: bool,
     content: Arc<Content>,
     report: Arc<Report>,
     theme: Arc<theme::Theme>,
@@ -76,8 +92,59 @@ fn say(lang: Lang, zh: &str, en: &str) {
     println!("{}", if lang == Lang::Zh { zh } else { en });
 }
 
+/// Which folder a path is now, where the system can say.
+#[cfg(unix)]
+fn folder_id(p: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p)
+        .ok()
+        .filter(|m| m.is_dir())
+        .map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_id(p: &Path) -> Option<(u64, u64)> {
+    p.is_dir().then_some((0, 0))
+}
+
+/// Raise the soft limit on open files to the hard one (many systems start
+/// at 1024), and say how many the process may hold.
+fn open_files_limit() -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit/setrlimit with a valid pointer to a local rlimit.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 {
+                let want = lim.rlim_max.min(65_536);
+                if want > lim.rlim_cur {
+                    let raised = libc::rlimit {
+                        rlim_cur: want,
+                        rlim_max: lim.rlim_max,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                        lim.rlim_cur = want;
+                    }
+                }
+                return usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX);
+            }
+        }
+    }
+    1024
+}
+
 pub fn run(content_dir: &Path, opts: &Options) -> u8 {
     let lang = opts.lang;
+    let hosts = match http::Hosts::new(&opts.allowed_hosts) {
+        Ok(h) => h,
+        Err((zh, en)) => {
+            eprintln!("error: {}", if lang == Lang::Zh { zh } else { en });
+            return 2;
+        }
+    };
     let addr = match (opts.interface.as_str(), opts.port)
         .to_socket_addrs()
         .ok()
@@ -92,6 +159,7 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
             return 2;
         }
     };
+    let limits = server::Limits::for_files(open_files_limit());
     let listener = match TcpListener::bind(addr) {
         Ok(l) => l,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
@@ -115,6 +183,20 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
             "note: the preview is reachable from other machines (--interface is not loopback).",
         );
     }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        // Pages are made on the blocking pool; the workers only move bytes.
+        .worker_threads(2)
+        .max_blocking_threads(8)
+        .thread_name("qingpai-serve")
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: 无法启动预览服务：{e}");
+            return 2;
+        }
+    };
 
     let dir = content_dir
         .canonicalize()
@@ -125,9 +207,7 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
     let shared = Arc::new(Shared {
         files: RwLock::new(HashMap::new()),
         overlay: RwLock::new(None),
-        generation: AtomicU64::new(0),
-        clients: Mutex::new(Vec::new()),
-        connections: std::sync::atomic::AtomicUsize::new(0),
+        reloads: tokio::sync::watch::Sender::new(0),
         stats: Mutex::new(None),
     });
 
@@ -144,16 +224,41 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
     state.render(&shared, lang, None);
     // Watch before announcing the address: an edit made as soon as the page is
     // open must not fall between the two.
-    let watch_dirs: Vec<PathBuf> = std::iter::once(dir.clone())
-        .chain(state.theme.dir.clone())
-        .collect();
-    let _watcher = match watch(&watch_dirs, opts.poll, tx) {
+    let watcher = match Watch::start(state.watch_set(), opts.poll, tx.clone()) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: 无法监视文件变化：{e}\n  = 建议: 在网络共享文件夹上请加 --poll");
             return 2;
         }
     };
+
+    let config = Arc::new(server::Config {
+        limits,
+        hosts,
+        handler: {
+            let shared = shared.clone();
+            Arc::new(move |path: &str| respond::page(&shared, path))
+        },
+        reloads: shared.reloads.subscribe(),
+    });
+    let accepting = {
+        let _guard = runtime.enter();
+        match listener
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpListener::from_std(listener))
+        {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: 无法在 {addr} 上监听：{e}");
+                return 2;
+            }
+        }
+    };
+    runtime.spawn(server::serve(
+        accepting,
+        config,
+        Arc::new(server::Counts::default()),
+    ));
     say(
         lang,
         &format!(
@@ -166,112 +271,187 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
         ),
     );
 
-    {
-        let shared = shared.clone();
-        std::thread::spawn(move || {
-            for mut stream in listener.incoming().flatten() {
-                if shared.connections.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-                    http::respond(
-                        &mut stream,
-                        "503 Service Unavailable",
-                        "text/plain; charset=utf-8",
-                        &[],
-                        b"503",
-                        false,
-                    );
-                    continue;
+    let code = loop_rebuilds(&rx, tx, watcher, &mut state, &shared, lang);
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    if code == 0 {
+        say(lang, "已停止。", "stopped.");
+    }
+    code
+}
+
+/// Wait for changes and rebuild; also follow the content folder and the
+/// theme when they move. Returns the exit status.
+fn loop_rebuilds(
+    rx: &Receiver<Event>,
+    tx: mpsc::Sender<Event>,
+    mut watcher: Watch,
+    state: &mut State,
+    shared: &Shared,
+    lang: Lang,
+) -> u8 {
+    // The debouncer passes on a path once it has been quiet; events of one
+    // save can still land in two of its ticks, so take what follows closely.
+    const GATHER: Duration = Duration::from_millis(30);
+    while let Ok(first) = rx.recv() {
+        let (mut paths, mut moved) = (Vec::new(), Vec::new());
+        let mut take = |e: Event| -> bool {
+            match e {
+                Event::Stop => return false,
+                Event::Changed { paths: p, moved: m } => {
+                    paths.extend(p);
+                    moved.extend(m);
                 }
-                shared.connections.fetch_add(1, Ordering::SeqCst);
-                let shared = shared.clone();
-                std::thread::spawn(move || {
-                    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-                    handle(stream, &shared);
-                    shared.connections.fetch_sub(1, Ordering::SeqCst);
+                Event::Failed(e) => say(
+                    lang,
+                    &format!("警告：监视文件变化时出错：{e}（网络共享文件夹请用 --poll）"),
+                    &format!(
+                        "warning: watching for changes failed: {e} (use --poll on network shares)"
+                    ),
+                ),
+            }
+            true
+        };
+        if !take(first) {
+            return 0;
+        }
+        while let Ok(e) = rx.recv_timeout(GATHER) {
+            if !take(e) {
+                return 0;
+            }
+        }
+        let start = Instant::now();
+        let now = folder_id(&state.dir);
+        if now.is_none() {
+            let first = !state.missing;
+            state.missing = true;
+            // Stop following the moved folder's files under the old path.
+            watcher = rewatch(watcher, state, &tx, true, lang);
+            // Back already, before the new watcher saw it come?
+            if folder_id(&state.dir).is_some() {
+                let _ = tx.send(Event::Changed {
+                    paths: vec![state.dir.clone()],
+                    moved: vec![state.dir.clone()],
                 });
             }
-        });
-    }
-
-    loop_rebuilds(&rx, &mut state, &shared, lang);
-    say(lang, "已停止。", "stopped.");
-    0
-}
-
-/// More open connections than a preview ever needs; past this, 503.
-const MAX_CONNECTIONS: usize = 128;
-
-enum Event {
-    Changed(PathBuf),
-    Stop,
-}
-
-/// Keeps the watcher alive.
-enum Watcher {
-    Native(notify::RecommendedWatcher),
-    Poll(notify::PollWatcher),
-}
-
-fn watch(dirs: &[PathBuf], poll: bool, tx: Sender<Event>) -> notify::Result<Watcher> {
-    use notify::Watcher as _;
-    let handler = move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res {
-            // Reading a file (as every rebuild does) is an access event: only
-            // changes count, or each rebuild would set off the next.
-            if matches!(
-                event.kind,
-                notify::EventKind::Access(_) | notify::EventKind::Other
-            ) {
-                return;
+            if first {
+                let (zh, en) = (
+                    format!(
+                        "内容文件夹 {} 不见了（被移走、改名或删除）。网站仍显示上一次的结果；把文件夹放回原处后会自动重新生成。要预览别处的文件夹，请按 Ctrl-C 停止，再用 --content 指定它。",
+                        state.dir.display()
+                    ),
+                    format!(
+                        "the content folder {} is gone (moved, renamed or deleted). The last site stays up and is rebuilt when the folder is back; to preview another folder, stop with Ctrl-C and give it with --content.",
+                        state.dir.display()
+                    ),
+                );
+                say(lang, &format!("警告：{zh}"), &format!("warning: {en}"));
+                *write(&shared.overlay) = Some(respond::overlay_html(
+                    &state.report,
+                    &BuildError::Other { zh, en },
+                ));
+                state.needs_full = true;
+                let g = *shared.reloads.borrow() + 1;
+                respond::broadcast(shared, g);
             }
-            for p in event.paths {
-                let _ = tx.send(Event::Changed(p));
+            continue;
+        }
+        let replaced = state.missing || now != state.dir_id || moved.contains(&state.dir);
+        let changes = if replaced {
+            if state.missing {
+                say(
+                    lang,
+                    "内容文件夹回来了，重新生成全部。",
+                    "the content folder is back; rebuilding everything.",
+                );
             }
-        }
-    };
-    let mut w = if poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
-        Watcher::Poll(notify::PollWatcher::new(handler, config)?)
-    } else {
-        Watcher::Native(notify::recommended_watcher(handler)?)
-    };
-    for d in dirs {
-        match &mut w {
-            Watcher::Native(n) => n.watch(d, notify::RecursiveMode::Recursive)?,
-            Watcher::Poll(p) => p.watch(d, notify::RecursiveMode::Recursive)?,
-        }
-    }
-    Ok(w)
-}
-
-/// Wait for changes; gather a burst (an editor's save is often several
-/// events: a temporary file, a rename) into one rebuild.
-fn loop_rebuilds(rx: &Receiver<Event>, state: &mut State, shared: &Shared, lang: Lang) {
-    const QUIET: Duration = Duration::from_millis(25);
-    const LONGEST: Duration = Duration::from_millis(400);
-    while let Ok(first) = rx.recv() {
-        let mut paths = Vec::new();
-        match first {
-            Event::Stop => return,
-            Event::Changed(p) => paths.push(p),
-        }
-        let burst = Instant::now();
-        while burst.elapsed() < LONGEST {
-            match rx.recv_timeout(QUIET) {
-                Ok(Event::Changed(p)) => paths.push(p),
-                Ok(Event::Stop) => return,
-                Err(_) => break,
-            }
-        }
-        let changes = state.classify(&paths);
+            vec![Change::Everything]
+        } else {
+            state.classify(&paths)
+        };
         if changes.is_empty() {
             continue;
         }
-        let start = Instant::now();
         // Let go of the stats' share of the content, so it is updated in
         // place rather than copied.
-        *shared.stats.lock().expect("stats") = None;
+        *lock(&shared.stats) = None;
+        let loaded_at = SystemTime::now();
         state.apply(&changes);
+        // Watch what the site now depends on before the pages are told to
+        // reload: an edit made as soon as they have must be seen.
+        if replaced || state.watch_set() != watcher.set {
+            watcher = rewatch(watcher, state, &tx, replaced, lang);
+            // The new watcher missed what changed since the files were read
+            // (a theme folder being made, a content folder being copied
+            // back): that is sent round again.
+            let newer: Vec<PathBuf> = watcher
+                .set
+                .iter()
+                .flat_map(|(d, recursive)| newer_files(d, *recursive, loaded_at))
+                .collect();
+            if !newer.is_empty() {
+                let _ = tx.send(Event::Changed {
+                    paths: newer,
+                    moved: Vec::new(),
+                });
+            }
+        }
         state.render(shared, lang, Some(start));
+    }
+    0
+}
+
+/// Files and folders under `dir` modified at or after `since` (a bounded
+/// look: a content folder of a few thousand files takes milliseconds).
+fn newer_files(dir: &Path, recursive: bool, since: SystemTime) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_owned(), 0usize)];
+    let mut seen = 0usize;
+    while let Some((d, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            seen += 1;
+            if seen > 100_000 {
+                return out;
+            }
+            let Ok(meta) = e.metadata() else { continue };
+            if meta.modified().is_ok_and(|m| m >= since) {
+                out.push(e.path());
+            }
+            if meta.is_dir() && recursive && depth < 16 {
+                stack.push((e.path(), depth + 1));
+            }
+        }
+    }
+    out
+}
+
+/// Watch what the state now depends on. On failure the old watcher stays, and
+/// the terminal says what is no longer followed.
+fn rewatch(old: Watch, state: &State, tx: &mpsc::Sender<Event>, force: bool, lang: Lang) -> Watch {
+    let set = state.watch_set();
+    if !force && set == old.set {
+        return old;
+    }
+    let poll = old.is_poll();
+    // The old one first: two inotify watchers on one tree double the events.
+    drop(old);
+    match Watch::start(set, poll, tx.clone()) {
+        Ok(w) => w,
+        Err(e) => {
+            say(
+                lang,
+                &format!(
+                    "警告：无法继续监视文件变化：{e}。请按 Ctrl-C 停止后重新运行 qingpai serve。"
+                ),
+                &format!(
+                    "warning: cannot watch for changes any more: {e}. Stop with Ctrl-C and run qingpai serve again."
+                ),
+            );
+            // An empty watcher, so the loop still hears Ctrl-C.
+            Watch::start(Vec::new(), poll, tx.clone()).unwrap_or_else(|_| std::process::exit(2))
+        }
     }
 }
 
@@ -298,6 +478,8 @@ impl State {
         State {
             dir: dir.to_owned(),
             site_root: site_root.to_owned(),
+            dir_id: folder_id(dir),
+            missing: false,
             content: Arc::new(content),
             report: Arc::new(report),
             theme: Arc::new(theme),
@@ -310,38 +492,95 @@ impl State {
         }
     }
 
-    /// Which changes a set of changed paths means; files that do not matter
-    /// (editor swap files, photos) are dropped.
+    /// The folders to watch now (see `watch.rs`); only those that exist.
+    fn watch_set(&self) -> WatchSet {
+        let mut set = vec![
+            (self.site_root.clone(), false),
+            (self.dir.clone(), true),
+            // To see a theme folder made (or renamed) while `site.yaml`
+            // names one that is not there yet.
+            (self.site_root.join("themes"), false),
+        ];
+        if let Some(d) = &self.theme.dir {
+            set.push((d.clone(), true));
+        }
+        set.retain(|(d, _)| d.is_dir());
+        set
+    }
+
+    /// Which changes a set of changed paths means. Editor lock and swap
+    /// files are dropped; a photo means the communities whose inventory
+    /// names it; what the folder walk alone reports (a folder, a link, a
+    /// FIFO, a hidden inventory, a name that is not UTF-8) means everything.
     fn classify(&self, paths: &[PathBuf]) -> Vec<Change> {
+        let themes = self.site_root.join("themes");
         let mut out = Vec::new();
+        let add = |c: Change, out: &mut Vec<Change>| {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        };
         for p in paths {
-            if let Some(theme_dir) = &self.theme.dir
-                && p.starts_with(theme_dir)
-            {
-                out.push(Change::Everything);
-                continue;
+            let in_theme = self.theme.dir.as_ref().is_some_and(|d| p.starts_with(d));
+            // Without a theme folder of its own (none named, or the named one
+            // missing), a folder coming or going in themes/ may be the one.
+            let theme_made =
+                self.theme.dir.is_none() && (*p == themes || p.parent() == Some(themes.as_path()));
+            if in_theme || theme_made {
+                return vec![Change::Everything];
             }
             let Ok(rel) = p.strip_prefix(&self.dir) else {
                 continue;
             };
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            let name = rel.rsplit('/').next().unwrap_or("");
-            if name.starts_with('.') || !load::is_inventory_name(name) {
+            if rel.as_os_str().is_empty() {
                 continue;
             }
-            let change = if rel.starts_with("communities/") {
-                Change::Community(rel)
-            } else if rel == "site.yaml" || rel == "standard.yaml" {
-                Change::Everything
-            } else {
-                continue;
+            let Some(rel) = rel.to_str() else {
+                return vec![Change::Everything];
             };
-            if !out.contains(&change) {
-                out.push(change);
+            let rel = rel.replace('\\', "/");
+            let name = rel.rsplit('/').next().unwrap_or("");
+            if name.starts_with(".#") {
+                continue;
             }
-        }
-        if out.contains(&Change::Everything) {
-            return vec![Change::Everything];
+            if rel == "site.yaml" || rel == "standard.yaml" || rel == "communities" {
+                return vec![Change::Everything];
+            }
+            if rel.starts_with("communities/") {
+                let below = format!("{rel}/");
+                let was_folder = self
+                    .content
+                    .communities
+                    .iter()
+                    .any(|c| c.file.starts_with(&below));
+                let odd = std::fs::symlink_metadata(p).is_ok_and(|m| !m.is_file());
+                if was_folder || odd || (name.starts_with('.') && load::is_inventory_name(name)) {
+                    return vec![Change::Everything];
+                }
+                if name.starts_with('.') {
+                    continue;
+                }
+                if load::is_inventory_name(name) {
+                    add(Change::Community(rel), &mut out);
+                    continue;
+                }
+            } else if name.starts_with('.') {
+                continue;
+            }
+            // A photo (or any other file): the inventories that name it. The
+            // file name alone is matched, so `./photos/a.jpg` and
+            // `photos\a.jpg` are found too; one read too many costs little.
+            let mut naming: Vec<&String> = self
+                .content
+                .sources
+                .iter()
+                .filter(|(_, text)| text.contains(name))
+                .map(|(file, _)| file)
+                .collect();
+            naming.sort();
+            for file in naming {
+                add(Change::Community(file.clone()), &mut out);
+            }
         }
         out
     }
@@ -431,7 +670,7 @@ impl State {
             Ok(what) => {
                 self.needs_full = false;
                 self.dirty.clear();
-                *shared.overlay.write().expect("overlay") = None;
+                *write(&shared.overlay) = None;
                 let ms = since.map(|s| s.elapsed().as_millis());
                 if let Some(ms) = ms {
                     say(
@@ -448,8 +687,8 @@ impl State {
                 }
             }
             Err(e) => {
-                let overlay = overlay_html(&self.report, &e);
-                *shared.overlay.write().expect("overlay") = Some(overlay);
+                let overlay = respond::overlay_html(&self.report, &e);
+                *write(&shared.overlay) = Some(overlay);
                 let text = match &e {
                     BuildError::Input => crate::report::text::render(
                         &Report {
@@ -478,13 +717,13 @@ impl State {
                 );
             }
         }
-        shared.generation.fetch_add(1, Ordering::SeqCst);
-        *shared.stats.lock().expect("stats") = Some(StatsSource {
+        *lock(&shared.stats) = Some(StatsSource {
             content: self.content.clone(),
             report: self.report.clone(),
             theme: self.theme.clone(),
         });
-        broadcast(shared);
+        let generation = *shared.reloads.borrow() + 1;
+        respond::broadcast(shared, generation);
     }
 
     fn render_full(&mut self, shared: &Shared) -> Result<String, BuildError> {
@@ -510,12 +749,12 @@ impl State {
             .map(|c| c.file.clone())
             .zip(summaries)
             .collect();
-        let files: HashMap<String, Arc<Vec<u8>>> = w
+        let files: HashMap<String, Bytes> = w
             .into_files()
             .into_iter()
-            .map(|(k, v)| (k, Arc::new(v)))
+            .map(|(k, v)| (k, Bytes::from(v)))
             .collect();
-        *shared.files.write().expect("files") = files;
+        *write(&shared.files) = files;
         Ok(format!(
             "全部 {} 个村(社区)",
             self.content.communities.len()
@@ -570,12 +809,12 @@ impl State {
         r.index(&summaries, &towns, &w)?;
         r.indexes(&summaries, &towns, &w)?;
         let written: BTreeMap<String, Vec<u8>> = w.into_files();
-        let mut files = shared.files.write().expect("files");
+        let mut files = write(&shared.files);
         files.retain(|k, _| {
             !gone.iter().any(|g| k.starts_with(g.as_str())) && !k.starts_with("stats.")
         });
         for (k, v) in written {
-            files.insert(k, Arc::new(v));
+            files.insert(k, Bytes::from(v));
         }
         Ok(if names.is_empty() {
             "（删除了清单）".to_owned()
@@ -623,191 +862,5 @@ fn clone_content(c: &Content) -> Content {
         communities: c.communities.clone(),
         findings: c.findings.clone(),
         sources: c.sources.clone(),
-    }
-}
-
-fn escape(s: &str) -> String {
-    crate::fonts::escape_attr(s)
-}
-
-/// The overlay every page shows while the input is broken.
-fn overlay_html(report: &Report, e: &BuildError) -> String {
-    let mut items = String::new();
-    match e {
-        BuildError::Input => {
-            for f in report.findings.iter().filter(|f| f.rule.is_input()) {
-                items.push_str(&format!(
-                    "<li><code>{}:{}:{}</code> <b>error[{}]</b> {}{}</li>",
-                    escape(&f.file),
-                    f.loc.line,
-                    f.loc.column,
-                    f.rule.code(),
-                    escape(&f.message.zh),
-                    f.fix
-                        .as_ref()
-                        .map(|x| format!("<br>建议：{}", escape(&x.zh)))
-                        .unwrap_or_default()
-                ));
-            }
-        }
-        BuildError::Other { zh, .. } => items.push_str(&format!("<li>{}</li>", escape(zh))),
-    }
-    format!(
-        r#"<div id="qingpai-overlay" role="alert" style="position:fixed;inset:0;z-index:9999;overflow:auto;background:rgba(20,20,20,.92);color:#fff;font:15px/1.6 system-ui,sans-serif;padding:24px"><h2 style="color:#ffb4b4;margin:0 0 8px">清单文件有误，网站仍显示上一次成功生成的结果</h2><ol>{items}</ol><p>改正并保存后，这里会自动消失。</p></div>"#
-    )
-}
-
-const RELOAD_SCRIPT: &str = r#"<script>(function(){if(!window.EventSource)return;var es=new EventSource("/__qingpai/events");es.onmessage=function(e){if(e.data==="reload")location.reload();};})();</script>"#;
-
-/// The live-reload script, and the overlay when there is one, before `</body>`.
-/// Only served pages get them; nothing is written into a published site.
-fn inject(html: &[u8], overlay: Option<&str>) -> Vec<u8> {
-    let text = String::from_utf8_lossy(html);
-    let extra = format!("{}{RELOAD_SCRIPT}", overlay.unwrap_or(""));
-    match text.rfind("</body>") {
-        Some(at) => format!("{}{extra}{}", &text[..at], &text[at..]).into_bytes(),
-        None => format!("{text}{extra}").into_bytes(),
-    }
-}
-
-fn broadcast(shared: &Shared) {
-    let mut clients = shared.clients.lock().expect("clients");
-    clients.retain(|c| c.send(()).is_ok());
-}
-
-fn handle(mut stream: TcpStream, shared: &Shared) {
-    let Some(req) = http::read_request(&stream) else {
-        return;
-    };
-    let head = req.method == "HEAD";
-    if req.method != "GET" && !head {
-        http::respond(
-            &mut stream,
-            "405 Method Not Allowed",
-            "text/plain; charset=utf-8",
-            &[("Allow", "GET, HEAD")],
-            b"405",
-            head,
-        );
-        return;
-    }
-    match http::target(&req.path) {
-        Err(_) => http::respond(
-            &mut stream,
-            "400 Bad Request",
-            "text/plain; charset=utf-8",
-            &[],
-            "400 请求的路径无效".as_bytes(),
-            head,
-        ),
-        Ok(http::Target::Status) => {
-            let body = serde_json::json!({
-                "generation": shared.generation.load(Ordering::SeqCst),
-                "errors": shared.overlay.read().expect("overlay").is_some(),
-            })
-            .to_string();
-            http::respond(
-                &mut stream,
-                "200 OK",
-                "application/json",
-                &[],
-                body.as_bytes(),
-                head,
-            );
-        }
-        Ok(http::Target::Events) => events(stream, shared),
-        Ok(http::Target::File(key)) => {
-            if (key == "stats.csv" || key == "stats.xlsx")
-                && !shared.files.read().expect("files").contains_key(&key)
-            {
-                make_stats(shared);
-            }
-            let found = shared.files.read().expect("files").get(&key).cloned();
-            let overlay = shared.overlay.read().expect("overlay").clone();
-            match found {
-                Some(bytes) => {
-                    let body = if key.ends_with(".html") {
-                        inject(&bytes, overlay.as_deref())
-                    } else {
-                        bytes.to_vec()
-                    };
-                    http::respond(
-                        &mut stream,
-                        "200 OK",
-                        http::content_type(&key),
-                        &[],
-                        &body,
-                        head,
-                    );
-                }
-                None => {
-                    let dir_index = format!("{key}/index.html");
-                    if shared.files.read().expect("files").contains_key(&dir_index) {
-                        // Built from the checked key, never from the raw path (`//host`).
-                        let location = pages::encode_path(&format!("/{key}/"));
-                        http::respond(
-                            &mut stream,
-                            "301 Moved Permanently",
-                            "text/plain; charset=utf-8",
-                            &[("Location", &location)],
-                            b"",
-                            head,
-                        );
-                        return;
-                    }
-                    let page = shared.files.read().expect("files").get("404.html").cloned();
-                    let body =
-                        page.map_or_else(|| b"404".to_vec(), |p| inject(&p, overlay.as_deref()));
-                    http::respond(
-                        &mut stream,
-                        "404 Not Found",
-                        "text/html; charset=utf-8",
-                        &[],
-                        &body,
-                        head,
-                    );
-                }
-            }
-        }
-    }
-}
-
-fn make_stats(shared: &Shared) {
-    let source = shared.stats.lock().expect("stats");
-    let Some(s) = source.as_ref() else { return };
-    if s.content.site.is_none() {
-        return;
-    }
-    let r = Renderer::new(&s.content, &s.report, &s.theme, Some("/"), false);
-    let w = Writer::memory();
-    if r.stats(&crate::stats::table(&s.content, &s.report), &w)
-        .is_ok()
-    {
-        let mut files = shared.files.write().expect("files");
-        for (k, v) in w.into_files() {
-            files.insert(k, Arc::new(v));
-        }
-    }
-}
-
-/// Server-Sent Events: a `reload` after every build, a comment every 15 s so
-/// dead connections are noticed.
-fn events(mut stream: TcpStream, shared: &Shared) {
-    use std::io::Write;
-    let (tx, rx) = mpsc::channel();
-    shared.clients.lock().expect("clients").push(tx);
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n";
-    if stream.write_all(head.as_bytes()).is_err() {
-        return;
-    }
-    loop {
-        let msg: &[u8] = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(()) => b"data: reload\n\n",
-            Err(mpsc::RecvTimeoutError::Timeout) => b": ping\n\n",
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        if stream.write_all(msg).and_then(|_| stream.flush()).is_err() {
-            return;
-        }
     }
 }
