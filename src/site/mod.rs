@@ -398,6 +398,11 @@ impl<'a> Renderer<'a> {
         urls.extend(summaries.iter().map(|s| format!("communities/{}/", s.id)));
         let mut ctx = Context::new();
         ctx.insert("base_url", &self.base_url);
+        // A sitemap's address must be absolute; robots.txt names it only then.
+        ctx.insert(
+            "absolute",
+            &(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")),
+        );
         ctx.insert("urls", &urls);
         w.write("sitemap.xml", self.render("sitemap.xml", &ctx)?.as_bytes())?;
         w.write("robots.txt", self.render("robots.txt", &ctx)?.as_bytes())?;
