@@ -3,14 +3,17 @@
 //! visitor types in the search box. A script rather than JSON, so search also
 //! works when the site is opened from a folder (file://) with no server.
 //!
-//! Each entry holds the community's name, town and every plaque text,
-//! normalised; the script matches any part of them (Chinese needs no word
+//! Each entry holds the community's name, town, id, every plaque text, the
+//! rooms on its guide boards, indoor plaques, wall rules, awards and the
+//! certificates it issues, normalised and lower-cased; the script lower-cases
+//! the query the same way and matches any part of them (Chinese needs no word
 //! segmentation for a substring match). A county of 10,000 communities makes
-//! an index of about 2 MB, scanned in a few milliseconds.
+//! an index of a few MB, scanned in a few milliseconds.
 
 use serde::Serialize;
 
 use crate::load::Content;
+use crate::model::Community;
 use crate::site::pages::Summary;
 
 #[derive(Serialize)]
@@ -20,33 +23,46 @@ struct Entry<'a> {
     t: &'a str,
     s: &'a str,
     u: &'a str,
-    /// Everything searchable, normalised (NFKC, no white space).
+    /// Everything searchable, normalised (NFKC, no white space) and
+    /// lower-cased, fields joined by `|`.
     x: String,
+}
+
+/// Everything a visitor may type to find this community, as one string.
+///
+/// Lower-cased here because `site.js` lower-cases the query: were only one
+/// side folded, "HONGQI" or an uppercase plaque text would never match.
+fn haystack(c: &Community) -> String {
+    let mut parts: Vec<&str> = vec![&c.name.norm, &c.town.norm, &c.id];
+    parts.extend(c.gate.iter().chain(&c.header).map(|p| p.text.norm.as_str()));
+    for board in &c.gate_walls {
+        parts.push(&board.text.norm);
+        // Room names on the guide boards (党群服务站, 调解室…).
+        parts.extend(board.rooms.iter().flatten().map(|r| r.name.norm.as_str()));
+    }
+    parts.extend(c.indoor.iter().map(|p| p.text.norm.as_str()));
+    parts.extend(c.wall_rules.iter().map(|r| r.title.norm.as_str()));
+    parts.extend(c.awards.iter().map(|a| a.title.norm.as_str()));
+    // Certificates: "证明" finds every community that still issues one.
+    parts.extend(c.certificates.iter().map(|cert| cert.name.norm.as_str()));
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 pub fn index(content: &Content, summaries: &[Summary]) -> String {
     let entries: Vec<Entry> = summaries
         .iter()
         .zip(&content.communities)
-        .map(|(s, c)| {
-            let mut x = format!("{}|{}|{}", c.name.norm, c.town.norm, c.id);
-            for t in c
-                .gate
-                .iter()
-                .chain(&c.header)
-                .map(|p| &p.text)
-                .chain(c.gate_walls.iter().map(|b| &b.text))
-            {
-                x.push('|');
-                x.push_str(&t.norm);
-            }
-            Entry {
-                n: &s.name,
-                t: &s.town,
-                s: &s.status_zh,
-                u: &s.href,
-                x,
-            }
+        .map(|(s, c)| Entry {
+            n: &s.name,
+            t: &s.town,
+            s: &s.status_zh,
+            u: &s.href,
+            x: haystack(c),
         })
         .collect();
     // `</` is escaped so no text can close the script.
@@ -54,4 +70,57 @@ pub fn index(content: &Content, summaries: &[Summary]) -> String {
         .expect("the index serialises")
         .replace("</", "<\\/");
     format!("window.QINGPAI_INDEX={json};\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Loc;
+    use crate::model::{Award, Board, Certificate, Room, Text};
+
+    fn text(s: &str) -> Text {
+        Text::new(s, Loc::default())
+    }
+
+    #[test]
+    fn holds_rooms_awards_and_certificates_lower_cased() {
+        let c = Community {
+            id: "hongqi".into(),
+            name: text("红旗社区"),
+            town: text("城关镇"),
+            gate: vec![crate::model::Plaque {
+                text: text("HONGQI 社区 ＡＢＣ"),
+                ..Default::default()
+            }],
+            gate_walls: vec![Board {
+                text: text("便民服务指南"),
+                rooms: Some(vec![Room {
+                    name: text("调解室"),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }],
+            awards: vec![Award {
+                title: text("文明社区"),
+                ..Default::default()
+            }],
+            certificates: vec![Certificate {
+                name: text("居住证明"),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let x = haystack(&c);
+        for part in [
+            "红旗社区",
+            "城关镇",
+            "hongqi社区abc",
+            "调解室",
+            "文明社区",
+            "居住证明",
+        ] {
+            assert!(x.split('|').any(|p| p == part), "{part} missing from {x}");
+        }
+        assert_eq!(x, x.to_lowercase(), "the index must be lower-cased");
+    }
 }

@@ -3,9 +3,11 @@
 //   node tools/browser/check.mjs OUTPUT_FOLDER SCREENSHOT_FOLDER
 //
 // Serves OUTPUT_FOLDER on 127.0.0.1 (a free port), opens a few pages in
-// Chromium at a phone and a desktop width, tries the search and the
-// overview's filters, saves a full-page screenshot per page and width, and
-// prints ONE JSON object to stdout. It asserts nothing: tests/browser.rs reads
+// Chromium at a phone and a desktop width, runs axe-core on each (loaded from
+// node_modules into the page, no network), tries the search combobox (typing,
+// arrow keys, Enter, Escape) and the overview's filters (kept in the address),
+// then the same from file://, saves a full-page screenshot per page and
+// width, and prints ONE JSON object to stdout. It asserts nothing: tests/browser.rs reads
 // the JSON and decides. It exits non-zero only when it cannot run at all
 // (bad arguments, server or browser does not start).
 
@@ -13,8 +15,11 @@ import http from "node:http";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 const CHROMIUM = process.env.QINGPAI_CHROMIUM || "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -33,12 +38,20 @@ const VIEWPORTS = [
 ];
 const PAGES = [
   { name: "overview", path: "index.html" },
+  { name: "town", path: encodeURI("towns/城关镇/index.html") },
   { name: "hongqi", path: "communities/hongqi/index.html" },
+  { name: "nanguan", path: "communities/nanguan/index.html" },
   { name: "shawo", path: "communities/shawo/index.html" },
+  { name: "standard", path: "standard/index.html" },
 ];
+// how: "click" (the mouse), "enter" (Enter with no option chosen: the first),
+// or a number n (ArrowDown n times, then Enter: the n-th option).
 const SEARCHES = [
-  { query: "红旗", expect: "红旗社区", target: "communities/hongqi/index.html", click: true },
-  { query: "沙窝", expect: "沙窝村", target: "communities/shawo/index.html", click: false },
+  { query: "红旗", expect: "红旗社区", how: "click" },
+  { query: "HONGQI", expect: "红旗社区", how: 1 },
+  { query: "NanGuan", expect: "南关社区", how: "enter" },
+  { query: "证明", expect: null, how: 2, minResults: 2 },
+  { query: "沙窝", expect: "沙窝村", how: null },
 ];
 const STEP_TIMEOUT = 10_000;
 const SEARCH_TIMEOUT = 5_000;
@@ -290,7 +303,39 @@ function inspect(page) {
       }
     }
     const imgs = [...document.images];
+    // The gate drawing: its width against the screen and where a tap leads.
+    const drawing = document.querySelector(".gate .drawing");
+    const drawingSvg = drawing && drawing.querySelector("svg");
+    const gate = drawing
+      ? {
+          href: drawing.getAttribute("href"),
+          tag: drawing.tagName.toLowerCase(),
+          width: Math.round(drawingSvg ? drawingSvg.getBoundingClientRect().width : 0),
+          right: Math.round(drawing.getBoundingClientRect().right),
+        }
+      : null;
+    // Chart labels as drawn: font size in user units times the SVG's scale.
+    let chartLabelMinPx = null;
+    for (const svg of document.querySelectorAll("svg.bars")) {
+      const vb = svg.viewBox && svg.viewBox.baseVal;
+      if (!vb || !vb.width) continue;
+      const scale = svg.getBoundingClientRect().width / vb.width;
+      for (const t of svg.querySelectorAll("text")) {
+        const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+        if (chartLabelMinPx === null || px < chartLabelMinPx) chartLabelMinPx = px;
+      }
+    }
+    // Boxes that scroll sideways: each needs to be reachable by keyboard.
+    const sideScrollers = [...document.body.querySelectorAll("*")]
+      .filter((el) => {
+        const o = getComputedStyle(el).overflowX;
+        return (o === "auto" || o === "scroll") && el.scrollWidth > el.clientWidth + 1;
+      })
+      .map((el) => ({ element: describe(el), focusable: el.tabIndex >= 0 }));
     return {
+      gate,
+      chartLabelMinPx: chartLabelMinPx === null ? null : Math.round(chartLabelMinPx * 10) / 10,
+      sideScrollers,
       innerWidth,
       scrollWidth: document.documentElement.scrollWidth,
       horizontalOverflow: document.documentElement.scrollWidth > innerWidth,
@@ -311,6 +356,28 @@ function inspect(page) {
   });
 }
 
+/** axe-core's violations (every rule axe runs by default), slimmed down. */
+async function runAxe(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return {
+      version: window.axe.version,
+      violations: r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => ({
+          target: n.target.join(" "),
+          html: n.html.slice(0, 160),
+          summary: (n.failureSummary || "").slice(0, 300),
+        })),
+        count: v.nodes.length,
+      })),
+    };
+  });
+}
+
 async function checkPage(spec, viewport) {
   const result = {
     page: spec.name,
@@ -327,6 +394,7 @@ async function checkPage(spec, viewport) {
     result.status = resp ? resp.status() : null;
     await settle(page);
     Object.assign(result, await inspect(page));
+    result.axe = await runAxe(page);
     await page.screenshot({ path: result.screenshot, fullPage: true });
   } catch (e) {
     result.error = errorText(e);
@@ -335,42 +403,97 @@ async function checkPage(spec, viewport) {
   return Object.assign(result, log);
 }
 
-async function checkSearch(viewport) {
-  const result = { width: viewport.width, height: viewport.height, queries: [], filter: null };
-  const { context, page, log } = await openPage(viewport);
-  const overview = base + "index.html";
+/** The combobox's state as a screen reader would get it. */
+function comboState(page) {
+  return page.evaluate(() => {
+    const input = document.getElementById("q");
+    const list = document.getElementById("results");
+    const opts = [...list.querySelectorAll("[role=option]")];
+    const activeId = input.getAttribute("aria-activedescendant");
+    const activeEl = activeId ? document.getElementById(activeId) : null;
+    return {
+      role: input.getAttribute("role"),
+      expanded: input.getAttribute("aria-expanded"),
+      controls: input.getAttribute("aria-controls"),
+      listRole: list.getAttribute("role"),
+      listVisible: list.checkVisibility(),
+      options: opts.map((o) => ({
+        id: o.id,
+        text: o.textContent.replace(/\s+/g, " ").trim(),
+        href: o.getAttribute("data-href"),
+        selected: o.getAttribute("aria-selected"),
+      })),
+      activeId,
+      activeIsOption: !!activeEl && activeEl.getAttribute("role") === "option" && list.contains(activeEl),
+      activeText: activeEl ? activeEl.textContent.replace(/\s+/g, " ").trim() : null,
+      activeHref: activeEl ? activeEl.getAttribute("data-href") : null,
+      live: (() => {
+        const s = document.getElementById("q-status");
+        return s ? { role: s.getAttribute("role"), ariaLive: s.getAttribute("aria-live"), text: s.textContent } : null;
+      })(),
+    };
+  });
+}
+
+/** Types a query and waits for the popup (or the "none found" line). */
+async function typeQuery(page, query) {
+  const input = page.locator("#q");
+  await input.click();
+  await input.fill("");
+  await input.pressSequentially(query, { delay: 40 });
+  await page
+    .waitForFunction(() => {
+      const l = document.getElementById("results");
+      const n = document.getElementById("q-none");
+      return (l && !l.hidden && l.children.length) || (n && !n.hidden);
+    }, null, { timeout: SEARCH_TIMEOUT })
+    .catch(() => {});
+  // The live region speaks after a pause in typing.
+  await page
+    .waitForFunction(() => (document.getElementById("q-status") || {}).textContent, null, {
+      timeout: SEARCH_TIMEOUT,
+    })
+    .catch(() => {});
+}
+
+async function checkSearch(viewport, start, log, page, label) {
+  const result = { width: viewport.width, origin: label, queries: [], escape: null, filter: null, axeOpen: null };
+  const overview = start + "index.html";
+  const go = async (url) => {
+    log.navigatedAway = true;
+    await page.goto(url, { waitUntil: "load" });
+    log.navigatedAway = false;
+  };
 
   for (const s of SEARCHES) {
-    const q = { query: s.query, expect: s.expect, found: false, results: [], href: null };
-    if (s.click) Object.assign(q, { url: null, navigated: false });
-    q.error = null;
+    const q = { query: s.query, expect: s.expect, how: s.how, minResults: s.minResults || 1, error: null };
     try {
-      // Leaving the previous page may cancel its last loads (a favicon).
-      log.navigatedAway = true;
-      await page.goto(overview, { waitUntil: "load" });
-      log.navigatedAway = false;
+      await go(overview);
+      await typeQuery(page, s.query);
       const input = page.locator("#q");
-      await input.click();
-      await input.pressSequentially(s.query, { delay: 50 });
-      const hit = page.locator("#results a", { hasText: s.expect }).first();
-      try {
-        await hit.waitFor({ state: "visible", timeout: SEARCH_TIMEOUT });
-        q.found = true;
-      } catch {
-        q.found = false;
+      if (typeof s.how === "number") {
+        for (let i = 0; i < s.how; i++) await input.press("ArrowDown");
       }
-      q.results = await page
-        .locator("#results li")
-        .evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, " ").trim()));
-      if (q.found) {
-        q.href = await hit.getAttribute("href");
-        if (s.click) {
-          log.navigatedAway = true;
-          await Promise.all([page.waitForURL((u) => !u.href.startsWith(overview)), hit.click()]);
-          await page.waitForLoadState("load");
-          q.url = page.url().replace(base, "");
-          q.navigated = page.url().endsWith(s.target);
+      q.before = await comboState(page);
+      q.found = s.expect ? q.before.options.some((o) => o.text.includes(s.expect)) : q.before.options.length > 0;
+      if (s.how !== null && q.before.options.length) {
+        // Where the choice should lead: the active option, or else the first.
+        const chosen = typeof s.how === "number" ? q.before.activeHref : null;
+        const wanted = s.how === "click" || s.how === "enter"
+          ? (q.before.options.find((o) => !s.expect || o.text.includes(s.expect)) || {}).href
+          : chosen;
+        q.wanted = wanted ? new URL(wanted, page.url()).href.replace(start, "") : null;
+        log.navigatedAway = true;
+        const nav = page.waitForURL((u) => !u.href.startsWith(overview), { timeout: STEP_TIMEOUT });
+        if (s.how === "click") {
+          await page.locator("#results [role=option]", { hasText: s.expect }).first().click();
+        } else {
+          await input.press("Enter");
         }
+        await nav;
+        await page.waitForLoadState("load");
+        q.url = page.url().replace(start, "");
+        q.navigated = !!q.wanted && q.url === q.wanted;
       }
     } catch (e) {
       q.error = errorText(e);
@@ -378,33 +501,80 @@ async function checkSearch(viewport) {
     result.queries.push(q);
   }
 
-  const filter = { value: "noncompliant", total: 0, visible: 0, hidden: 0, error: null };
+  // Escape closes the popup; axe looks at the page with the popup open.
+  const esc = { error: null };
   try {
-    log.navigatedAway = true;
-    await page.goto(overview, { waitUntil: "load" });
-    log.navigatedAway = false;
+    await go(overview);
+    await typeQuery(page, "社区");
+    await page.locator("#q").press("ArrowDown");
+    esc.open = await comboState(page);
+    if (label === "http") result.axeOpen = await runAxe(page);
+    await page.locator("#q").press("Escape");
+    esc.closed = await comboState(page);
+  } catch (e) {
+    esc.error = errorText(e);
+  }
+  result.escape = esc;
+
+  // The status filter, kept in the address and read back after a reload.
+  const filter = { value: "noncompliant", total: 0, visible: 0, hidden: 0, error: null };
+  const measure = () =>
+    page.evaluate((value) => {
+      const items = [...document.querySelectorAll(".item")];
+      const shown = items.filter((it) => it.checkVisibility());
+      return {
+        total: items.length,
+        visible: shown.length,
+        hidden: items.length - shown.length,
+        visibleWithOtherStatus: shown
+          .filter((it) => it.getAttribute("data-status") !== value)
+          .map((it) => (it.querySelector(".name") || it).textContent.trim()),
+        countText: (document.getElementById("f-count") || {}).textContent || null,
+        select: (document.getElementById("f-status") || {}).value,
+        town: (document.getElementById("f-town") || {}).value,
+        search: window.location.search,
+      };
+    }, filter.value);
+  try {
+    await go(overview);
     await page.locator("#f-status").selectOption(filter.value);
-    Object.assign(
-      filter,
-      await page.evaluate((value) => {
-        const items = [...document.querySelectorAll(".item")];
-        const shown = items.filter((it) => it.checkVisibility());
-        return {
-          total: items.length,
-          visible: shown.length,
-          hidden: items.length - shown.length,
-          visibleWithOtherStatus: shown
-            .filter((it) => it.getAttribute("data-status") !== value)
-            .map((it) => (it.querySelector(".name") || it).textContent.trim()),
-          countText: (document.getElementById("f-count") || {}).textContent || null,
-        };
-      }, filter.value),
-    );
+    Object.assign(filter, await measure());
+    log.navigatedAway = true;
+    await page.reload({ waitUntil: "load" });
+    log.navigatedAway = false;
+    filter.afterReload = await measure();
+    // A link someone was sent: both filters in the address.
+    const townSlug = await page.evaluate(() => {
+      const o = document.querySelector("#f-town option[value]:not([value=''])");
+      return o ? o.value : null;
+    });
+    filter.townSlug = townSlug;
+    await go(overview + "?town=" + encodeURIComponent(townSlug) + "&status=" + filter.value);
+    filter.linked = await page.evaluate(() => {
+      const shown = [...document.querySelectorAll(".item")].filter((it) => it.checkVisibility());
+      return {
+        town: document.getElementById("f-town").value,
+        status: document.getElementById("f-status").value,
+        shownTowns: [...new Set(shown.map((it) => it.closest("section.town").getAttribute("data-town")))],
+        shownStatuses: [...new Set(shown.map((it) => it.getAttribute("data-status")))],
+        visible: shown.length,
+      };
+    });
   } catch (e) {
     filter.error = errorText(e);
   }
   result.filter = filter;
+  return result;
+}
 
+async function checkSearchOver(viewport, start, label) {
+  const { context, page, log } = await openPage(viewport);
+  let result;
+  try {
+    result = await checkSearch(viewport, start, log, page, label);
+  } catch (e) {
+    result = { width: viewport.width, origin: label, error: errorText(e) };
+  }
   await context.close();
   return Object.assign(result, log);
 }
@@ -420,8 +590,10 @@ const report = {
 };
 for (const viewport of VIEWPORTS) {
   for (const spec of PAGES) report.pages.push(await checkPage(spec, viewport));
-  report.search.push(await checkSearch(viewport));
+  report.search.push(await checkSearchOver(viewport, base, "http"));
 }
+// The same search and filters from the folder itself, as a clerk opens it.
+report.search.push(await checkSearchOver(VIEWPORTS[0], pathToFileURL(root + path.sep).href, "file"));
 
 await browser.close();
 server.close();
