@@ -280,11 +280,11 @@ pub fn table(content: &Content, report: &Report) -> Table {
             crate::plan::plan(c, &content.standard, findings)
         })
         .collect();
-    table_of(content, &plans)
+    table_of(content, &plans.iter().collect::<Vec<_>>())
 }
 
 /// [`table`], from each community's plan (in the order of `content.communities`).
-pub fn table_of(content: &Content, plans: &[Plan]) -> Table {
+pub fn table_of(content: &Content, plans: &[&Plan]) -> Table {
     let mut rows: Vec<Row> = content
         .communities
         .iter()

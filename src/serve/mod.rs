@@ -55,6 +55,66 @@ struct Shared {
     reloads: tokio::sync::watch::Sender<u64>,
     /// The survey table is built when first asked for, not on every edit.
     stats: Mutex<Option<StatsSource>>,
+    /// What a community's page, drawings and PDFs are rendered from when
+    /// first asked for: the last load that rendered without error.
+    pages: Mutex<Option<PagesSource>>,
+    /// Communities rendered on request, oldest first: at most
+    /// [`RENDERED_COMMUNITIES`] are kept, so memory does not grow with the
+    /// county.
+    rendered: Mutex<std::collections::VecDeque<String>>,
+}
+
+/// How many communities' rendered files `serve` keeps (each ~0.4 MB with PDFs).
+const RENDERED_COMMUNITIES: usize = 200;
+
+struct PagesSource {
+    content: Arc<Content>,
+    report: Arc<Report>,
+    theme: Arc<theme::Theme>,
+    previews: bool,
+    pdf: bool,
+}
+
+/// Render the community that `key` (`communities/ID/...`) belongs to, when
+/// it is not rendered yet: `serve` answers at once after checking and makes
+/// each community's files when first asked for.
+fn render_on_demand(shared: &Shared, key: &str) {
+    let Some(id) = key
+        .strip_prefix("communities/")
+        .and_then(|rest| rest.split('/').next())
+    else {
+        return;
+    };
+    let prefix = format!("communities/{id}/");
+    if respond::read(&shared.files)
+        .keys()
+        .any(|k| k.starts_with(&prefix))
+    {
+        return;
+    }
+    let source = lock(&shared.pages);
+    let Some(s) = source.as_ref() else { return };
+    let Some(c) = s.content.communities.iter().find(|c| c.id == id) else {
+        return;
+    };
+    let r = renderer(&s.content, &s.report, &s.theme, s.previews, s.pdf);
+    let w = Writer::memory();
+    if r.community(c, &w).is_err() {
+        return;
+    }
+    drop(source);
+    let mut files = write(&shared.files);
+    for (k, v) in w.into_files() {
+        files.insert(k, Bytes::from(v));
+    }
+    let mut rendered = lock(&shared.rendered);
+    rendered.push_back(id.to_owned());
+    while rendered.len() > RENDERED_COMMUNITIES {
+        if let Some(old) = rendered.pop_front() {
+            let old = format!("communities/{old}/");
+            files.retain(|k, _| !k.starts_with(&old));
+        }
+    }
 }
 
 struct StatsSource {
@@ -209,6 +269,8 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
         overlay: RwLock::new(None),
         reloads: tokio::sync::watch::Sender::new(0),
         stats: Mutex::new(None),
+        pages: Mutex::new(None),
+        rendered: Mutex::new(Default::default()),
     });
 
     // Ctrl-C is handled from the start, so a stop during the first build is clean too.
@@ -374,6 +436,9 @@ fn loop_rebuilds(
         // Let go of the stats' share of the content, so it is updated in
         // place rather than copied.
         *lock(&shared.stats) = None;
+        // `pages` keeps the last good load (its share of the content makes
+        // the edit below copy it): while the input is broken, a page never
+        // asked for before is still made from the last good site.
         let loaded_at = SystemTime::now();
         state.apply(&changes);
         // Watch what the site now depends on before the pages are told to
@@ -671,6 +736,13 @@ impl State {
                 self.needs_full = false;
                 self.dirty.clear();
                 *write(&shared.overlay) = None;
+                *lock(&shared.pages) = Some(PagesSource {
+                    content: self.content.clone(),
+                    report: self.report.clone(),
+                    theme: self.theme.clone(),
+                    previews: self.previews,
+                    pdf: self.pdf,
+                });
                 let ms = since.map(|s| s.elapsed().as_millis());
                 if let Some(ms) = ms {
                     say(
@@ -735,7 +807,17 @@ impl State {
             self.pdf,
         );
         let w = Writer::memory();
-        let summaries = r.communities(&w)?;
+        // Communities are summarised, not rendered: each is rendered when
+        // first asked for (see `render_on_demand`).
+        let summaries: Vec<pages::Summary> = {
+            use rayon::prelude::*;
+            self.content
+                .communities
+                .par_iter()
+                .map(|c| r.summary(c))
+                .collect()
+        };
+        lock(&shared.rendered).clear();
         let towns = pages::towns(&summaries);
         r.towns(&towns, None, &w)?;
         r.index(&summaries, &towns, &w)?;
@@ -777,13 +859,13 @@ impl State {
             let now = self.content.communities.iter().find(|c| c.file == *rel);
             if let Some(old) = self.summaries.get(rel) {
                 towns_touched.push(old.town.clone());
-                if now.is_none_or(|c| c.id != old.id) {
-                    gone.push(format!("communities/{}/", old.id));
-                }
+                gone.push(format!("communities/{}/", old.id));
             }
             match now {
                 Some(c) => {
-                    let s = r.community(c, &w)?;
+                    // Its files are made again when next asked for.
+                    gone.push(format!("communities/{}/", c.id));
+                    let s = r.summary(c);
                     towns_touched.push(s.town.clone());
                     names.push(s.name.clone());
                     self.summaries.insert(rel.clone(), s);

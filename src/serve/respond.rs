@@ -74,6 +74,9 @@ pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
         }
         Target::File(key) => key,
     };
+    if key.starts_with("communities/") && !read(&shared.files).contains_key(&key) {
+        super::render_on_demand(shared, &key);
+    }
     if (key == "stats.csv" || key == "stats.xlsx") && !read(&shared.files).contains_key(&key) {
         make_stats(shared);
     }

@@ -100,7 +100,8 @@ pub struct Renderer<'a> {
     by_file: std::collections::HashMap<&'a str, Vec<&'a crate::diag::Finding>>,
     /// Each community's work plan, in the order of `content.communities`:
     /// the one source of every count the pages, sheets and stats show.
-    plans: Vec<plan::Plan>,
+    /// Made when first asked for: `serve` renders one community at a time.
+    plans: Vec<std::sync::OnceLock<plan::Plan>>,
     plan_index: std::collections::HashMap<&'a str, usize>,
 }
 
@@ -133,7 +134,9 @@ impl<'a> Renderer<'a> {
             previews,
             pdf: false,
             built_on: crate::commands::new::today(Some(site)),
-            plans: plans(content, &by_file),
+            plans: (0..content.communities.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             plan_index: content
                 .communities
                 .iter()
@@ -163,12 +166,19 @@ impl<'a> Renderer<'a> {
 
     /// The plan of a community of this content.
     pub fn plan(&self, c: &crate::model::Community) -> &plan::Plan {
-        &self.plans[self.plan_index[c.file.as_str()]]
+        self.plans[self.plan_index[c.file.as_str()]]
+            .get_or_init(|| plan::plan(c, &self.content.standard, self.findings(c)))
     }
 
     /// The survey table (for the overview's charts and the stats files).
     pub fn table(&self) -> crate::stats::Table {
-        crate::stats::table_of(self.content, &self.plans)
+        let plans: Vec<&plan::Plan> = self
+            .content
+            .communities
+            .par_iter()
+            .map(|c| self.plan(c))
+            .collect();
+        crate::stats::table_of(self.content, &plans)
     }
 
     /// Also write each community's PDFs.
@@ -437,21 +447,6 @@ impl<'a> Renderer<'a> {
         self.assets(w)?;
         Ok(count)
     }
-}
-
-/// Every community's plan, from its file's findings.
-fn plans(
-    content: &Content,
-    by_file: &std::collections::HashMap<&str, Vec<&crate::diag::Finding>>,
-) -> Vec<plan::Plan> {
-    content
-        .communities
-        .par_iter()
-        .map(|c| {
-            let findings = by_file.get(c.file.as_str()).map_or(&[][..], Vec::as_slice);
-            plan::plan(c, &content.standard, findings)
-        })
-        .collect()
 }
 
 #[derive(Serialize)]
