@@ -56,7 +56,7 @@ struct Shared {
     /// The survey table is built when first asked for, not on every edit.
     stats: Mutex<Option<StatsSource>>,
     /// What a community's page, drawings and PDFs are rendered from when
-    /// first asked for: the last load that rendered without error.
+    /// first asked for: the last load; `None` while an edit is applied.
     pages: Mutex<Option<PagesSource>>,
     /// Communities rendered on request, oldest first: at most
     /// [`RENDERED_COMMUNITIES`] are kept, so memory does not grow with the
@@ -94,6 +94,10 @@ fn render_on_demand(shared: &Shared, key: &str) {
     }
     let source = lock(&shared.pages);
     let Some(s) = source.as_ref() else { return };
+    // Without a readable site.yaml there is no page to put it in.
+    if s.content.site.is_none() {
+        return;
+    }
     let Some(c) = s.content.communities.iter().find(|c| c.id == id) else {
         return;
     };
@@ -436,9 +440,18 @@ fn loop_rebuilds(
         // Let go of the stats' share of the content, so it is updated in
         // place rather than copied.
         *lock(&shared.stats) = None;
-        // `pages` keeps the last good load (its share of the content makes
-        // the edit below copy it): while the input is broken, a page never
-        // asked for before is still made from the last good site.
+        // The edited communities' files are made now, from the load before
+        // the edit, if they were never asked for: should the edit break the
+        // input, their last good pages are still there to serve. Then the
+        // pages let go of the content too (holding it would copy it).
+        for change in &changes {
+            if let Change::Community(rel) = change
+                && let Some(s) = state.summaries.get(rel)
+            {
+                render_on_demand(shared, &format!("communities/{}/", s.id));
+            }
+        }
+        *lock(&shared.pages) = None;
         let loaded_at = SystemTime::now();
         state.apply(&changes);
         // Watch what the site now depends on before the pages are told to
@@ -736,13 +749,6 @@ impl State {
                 self.needs_full = false;
                 self.dirty.clear();
                 *write(&shared.overlay) = None;
-                *lock(&shared.pages) = Some(PagesSource {
-                    content: self.content.clone(),
-                    report: self.report.clone(),
-                    theme: self.theme.clone(),
-                    previews: self.previews,
-                    pdf: self.pdf,
-                });
                 let ms = since.map(|s| s.elapsed().as_millis());
                 if let Some(ms) = ms {
                     say(
@@ -793,6 +799,16 @@ impl State {
             content: self.content.clone(),
             report: self.report.clone(),
             theme: self.theme.clone(),
+        });
+        // Communities not yet asked for are made from this load, broken or
+        // not: a file that cannot be read is shown with what is wrong (its
+        // earlier pages, if any were made, stay until a good load).
+        *lock(&shared.pages) = Some(PagesSource {
+            content: self.content.clone(),
+            report: self.report.clone(),
+            theme: self.theme.clone(),
+            previews: self.previews,
+            pdf: self.pdf,
         });
         let generation = *shared.reloads.borrow() + 1;
         respond::broadcast(shared, generation);
