@@ -819,3 +819,22 @@ fn a_content_folder_moved_away_and_made_again_is_followed() {
     assert!(page.contains("再改一次社区"), "{page}");
     assert!(!page.contains("旧文件夹社区"));
 }
+
+/// `serve` answers once the site is checked: a community's files are made
+/// when first asked for, PDFs included, and its directory path redirects.
+#[test]
+fn a_community_never_asked_for_is_rendered_on_request() {
+    let fx = fixture();
+    let server = start(&fx);
+    let (status, sheet) = get_bytes(server.port, "/communities/xingfu/sheet.pdf");
+    assert_eq!(status, 200);
+    assert!(sheet.starts_with(b"%PDF-"), "the sheet, made on request");
+    let (status, plan) = get(server.port, "/communities/xingfu/plan.json");
+    assert_eq!(status, 200);
+    assert!(plan.contains("\"幸福社区\""), "{plan}");
+    let (status, page) = get(server.port, "/communities/hongqi/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("红旗社区"));
+    let (status, _) = get(server.port, "/communities/no-such-id/index.html");
+    assert_eq!(status, 404);
+}
