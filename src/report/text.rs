@@ -621,4 +621,60 @@ mod tests {
         assert_eq!(s.text, "name: 红\u{2407}旗");
         assert_eq!((s.lead, s.marked), (6, 5));
     }
+
+    #[test]
+    fn a_cut_line_keeps_its_true_column_and_a_near_duplicate() {
+        use crate::diag::{Loc, Msg, Rule};
+        let items: Vec<String> = (0..300).map(|i| format!("a{i}")).collect();
+        let mut line = format!("gate: [{}, a100]", items.join(", "));
+        line.push('\n');
+        let at = |s: &str| line.find(s).unwrap() as u32 + 1;
+        let (dup, kept) = (line.rfind("a100").unwrap() as u32 + 1, at("a299"));
+        let f = Finding {
+            rule: Rule::GateDuplicate,
+            community: None,
+            file: "c.yaml".into(),
+            loc: Loc {
+                line: 1,
+                column: dup,
+                len: 4,
+            },
+            entry: None,
+            message: Msg::new("重复", "again"),
+            fix: None,
+            related: vec![
+                (
+                    Loc {
+                        line: 1,
+                        column: kept,
+                        len: 4,
+                    },
+                    Msg::new("近处", "near"),
+                ),
+                (
+                    Loc {
+                        line: 1,
+                        column: at("a100"),
+                        len: 4,
+                    },
+                    Msg::new("远处", "far"),
+                ),
+            ],
+        };
+        let mut out = String::new();
+        render_finding(&mut out, &f, Some(&line), Lang::Zh, Style::default());
+        // The true columns, not those of the cut text.
+        assert!(out.contains(&format!("--> c.yaml:1:{dup}\n")), "{out}");
+        assert!(
+            out.contains(&format!("::: c.yaml:1:{}\n", at("a100"))),
+            "{out}"
+        );
+        // The near one is labelled on the same cut line, the far one apart.
+        let carets = out.lines().find(|l| l.contains("^^^^")).unwrap();
+        assert!(carets.contains("----  ^^^^"), "{out}");
+        assert!(out.contains("近处"), "{out}");
+        assert!(out.contains("---- 远处"), "{out}");
+        assert_eq!(out.matches("1 | ...").count(), 2, "{out}");
+        assert!(out.lines().all(|l| l.len() < 200), "{out}");
+    }
 }
