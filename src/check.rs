@@ -136,6 +136,7 @@ pub fn town_clashes(communities: &[Community]) -> Vec<Finding> {
             continue;
         }
         out.push(Finding {
+            related: Vec::new(),
             rule: Rule::InputSchema,
             community: Some(c.id.clone()),
             file: c.file.clone(),

@@ -311,6 +311,11 @@ pub struct Finding {
     pub entry: Option<crate::model::Entry>,
     pub message: Msg,
     pub fix: Option<Msg>,
+    /// Other places in the same file the finding is about, each with a short
+    /// label (the kept plaque of a duplicate): the text report shows them as
+    /// secondary spans. Usually empty; the JSON, SARIF and GitHub reports,
+    /// which carry one location, do not show them (the fix names the line).
+    pub related: Vec<(Loc, Msg)>,
 }
 
 impl Finding {

@@ -304,3 +304,90 @@ fn the_printed_standard_is_a_working_standard_yaml() {
     fx.write("standard.yaml", &printed);
     assert_eq!(fx.findings(), vec![]);
 }
+
+#[test]
+fn a_duplicate_plaque_points_at_the_kept_one() {
+    let fx = Fixture::community(&inventory(&[(
+        "gate",
+        "gate:\n  - 中共红旗社区委员会\n  - 红旗社区居民委员会\n  - 红旗社区服务站\n  - 中共红旗社区支部委员会\n",
+    )]));
+    let text = stdout(&fx.run(&["check"]));
+    assert!(text.contains("error[gate.duplicate]: "), "{text}");
+    assert!(
+        text.contains("--> communities/城关镇/hongqi.yaml:9:5"),
+        "{text}"
+    );
+    // The duplicate, underlined with carets ...
+    let lines: Vec<&str> = text.lines().collect();
+    let dup = lines
+        .iter()
+        .position(|l| l.starts_with("9 |") && l.contains("中共红旗社区支部委员会"))
+        .expect(&text);
+    assert!(lines[dup + 1].trim_start().starts_with("| "), "{text}");
+    assert_eq!(
+        lines[dup + 1].find('^'),
+        lines[dup].find('中'),
+        "the carets start under the plaque: {text}"
+    );
+    // ... and the kept plaque, under its own location, with its label.
+    assert!(
+        text.contains("::: communities/城关镇/hongqi.yaml:6:5"),
+        "{text}"
+    );
+    let kept = lines
+        .iter()
+        .position(|l| l.starts_with("6 |") && l.contains("中共红旗社区委员会"))
+        .expect(&text);
+    assert!(kept > dup, "{text}");
+    let under = lines[kept + 1];
+    assert!(under.contains("---- 保留这一块"), "{text}");
+    assert_eq!(under.find('-'), lines[kept].find('中'), "{text}");
+    assert!(text.contains("= 建议: 摘除这一块"), "{text}");
+
+    let en = stdout(&fx.run(&["check", "--lang", "en"]));
+    assert!(en.contains("- keep this one"), "{en}");
+    // JSON stays one location per finding.
+    let (_, json) = fx.check_json();
+    let f = &json["findings"][0];
+    assert_eq!(f["rule"], "gate.duplicate", "{json}");
+    assert!(f.get("related").is_none(), "{json}");
+}
+
+#[test]
+fn colour_only_where_it_is_wanted() {
+    let fx = Fixture::community(&inventory(&[(
+        "awards",
+        "awards:\n  - {title: 奖, display: wall}\n",
+    )]));
+    let run = |envs: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_qingpai"));
+        cmd.args(["check", "--content"])
+            .arg(fx.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap().stdout
+    };
+    // A pipe gets plain text ...
+    let piped = run(&[]);
+    assert!(
+        !piped.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&piped)
+    );
+    assert!(String::from_utf8_lossy(&piped).contains("error[awards.on-wall]"));
+    // ... unless colour is forced (a CI log that shows it) ...
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&forced)
+    );
+    // ... and NO_COLOR wins over that.
+    let none = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!none.contains(&0x1b), "{}", String::from_utf8_lossy(&none));
+    assert_eq!(none, piped);
+}

@@ -1,6 +1,5 @@
 //! `qingpai build`: validate, then write the whole site (SPEC §1, §6).
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Lang;
@@ -78,12 +77,11 @@ pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
             }
         }
         Err((BuildError::Input, report)) => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut out = report::text::render(
                 &report,
                 &content.sources,
                 lang,
-                report::text::Style { color },
+                report::text::Style::for_stdout(),
             );
             out.push_str(&if zh {
                 format!("网站没有生成：先改正上面的清单文件问题（input.*）。{} 保持原样。\n", args.output.display())

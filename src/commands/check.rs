@@ -1,6 +1,5 @@
 //! `qingpai check`: validate only, report every problem in one run.
 
-use std::io::IsTerminal;
 use std::path::Path;
 
 use crate::diag::Lang;
@@ -31,13 +30,11 @@ pub fn run(content_dir: &Path, format: Format, lang: Lang) -> u8 {
         ),
         Format::Github => report::sarif::github(&report, &prefix(content_dir), lang),
         Format::Text => {
-            let stdout = std::io::stdout();
-            let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
             report::text::render(
                 &report,
                 &content.sources,
                 lang,
-                report::text::Style { color },
+                report::text::Style::for_stdout(),
             ) + &report::text::handbook_hints(&content.communities, &content.standard, lang)
         }
     };

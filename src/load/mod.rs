@@ -58,6 +58,7 @@ pub fn load(dir: &Path) -> Content {
     let site = match read_file(dir, "site.yaml") {
         None => {
             findings.push(Finding {
+                related: Vec::new(),
                 rule: Rule::InputFile,
                 community: None,
                 file: "site.yaml".into(),
@@ -204,6 +205,7 @@ pub fn is_inventory_name(name: &str) -> bool {
 /// `communities/` (no line: the problem is the file itself).
 fn walk_finding(rel: &str, message: Msg, fix: Msg) -> Finding {
     Finding {
+        related: Vec::new(),
         rule: Rule::InputFile,
         community: None,
         file: rel.to_owned(),
@@ -437,6 +439,7 @@ pub fn duplicate_ids(communities: &[Community], findings: &mut Vec<Finding>) {
                 first.insert(&c.id, c);
             }
             Some(other) => findings.push(Finding {
+                related: Vec::new(),
                 rule: Rule::InputDuplicateId,
                 community: Some(c.id.clone()),
                 file: c.file.clone(),
@@ -537,6 +540,7 @@ pub fn read_finding(file: &str, community: Option<&str>, e: ReadError) -> Findin
         ),
     };
     Finding {
+        related: Vec::new(),
         rule,
         community: community.map(str::to_owned),
         file: file.to_owned(),
@@ -581,6 +585,7 @@ pub fn syntax_finding(file: &str, community: Option<&str>, e: &SyntaxError) -> F
         ),
     };
     Finding {
+        related: Vec::new(),
         rule: Rule::InputYaml,
         community: community.map(str::to_owned),
         file: file.to_owned(),

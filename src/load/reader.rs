@@ -139,6 +139,7 @@ impl<'a> Ctx<'a> {
 
     pub fn report(&mut self, rule: Rule, loc: Loc, message: Msg, fix: Msg) {
         self.findings.push(Finding {
+            related: Vec::new(),
             rule,
             community: self.community.clone(),
             file: self.file.to_owned(),

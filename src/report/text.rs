@@ -14,6 +14,8 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use annotate_snippets::{AnnotationKind, Element, Level, Origin, Renderer, Snippet as Source};
+
 use crate::check::Report;
 use crate::diag::{Finding, Lang, Severity};
 use crate::text::display_width;
@@ -25,14 +27,30 @@ pub struct Style {
 }
 
 impl Style {
-    fn paint(self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
+    /// Colour as anstream decides it for standard output: none when it is not
+    /// a terminal, when `NO_COLOR` is set or `CLICOLOR=0`; forced by
+    /// `CLICOLOR_FORCE` (a CI log that renders colour).
+    pub fn for_stdout() -> Style {
+        let choice = anstream::AutoStream::choice(&std::io::stdout());
+        Style {
+            color: choice != anstream::ColorChoice::Never,
         }
     }
+
+    fn renderer(self) -> Renderer {
+        let renderer = if self.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        // Lines are already cut around the caret (see `snippet`): the
+        // renderer must not cut them again, which would move the carets.
+        renderer.term_width(RENDER_WIDTH)
+    }
 }
+
+/// Wider than any line `snippet` leaves, with the gutter and a label.
+const RENDER_WIDTH: usize = 1_000;
 
 pub fn render(
     report: &Report,
@@ -41,22 +59,33 @@ pub fn render(
     style: Style,
 ) -> String {
     let mut out = String::new();
+    let renderer = style.renderer();
     // Findings come sorted by file and line: one file's line index and one
     // line's character index serve every finding on them, so a file with
     // thousands of findings is indexed once, not once per finding.
-    let mut lines: Option<Lines> = None;
+    let mut index: Option<LineIndex> = None;
+    let mut current: Option<(u32, Line)> = None;
     for f in &report.findings {
         let line_no = f.loc.line.max(1);
-        let line = match sources.get(&f.file) {
-            Some(src) => {
-                if lines.as_ref().is_none_or(|l| l.file != f.file) {
-                    lines = Some(Lines::new(&f.file, src));
-                }
-                lines.as_mut().and_then(|l| l.line(line_no))
-            }
-            None => None,
-        };
-        write_finding(&mut out, f, line, lang, style);
+        let src = sources.get(&f.file);
+        if let Some(src) = src
+            && index.as_ref().is_none_or(|i| i.file != f.file)
+        {
+            index = Some(LineIndex::new(&f.file, src));
+            current = None;
+        }
+        let index = index.as_ref().filter(|_| src.is_some());
+        if let Some(ix) = index
+            && current.as_ref().is_none_or(|(n, _)| *n != line_no)
+        {
+            current = ix.raw(line_no).map(|t| (line_no, Line::new(t)));
+        }
+        let line = current
+            .as_ref()
+            .filter(|(n, _)| index.is_some() && *n == line_no)
+            .map(|(_, l)| l);
+        let other_line = |n: u32| index.and_then(|ix| ix.raw(n));
+        write_finding(&mut out, f, line, &other_line, lang, &renderer);
         out.push('\n');
     }
     out.push_str(&summary_line(report, lang));
@@ -112,59 +141,134 @@ pub fn render_finding(
     lang: Lang,
     style: Style,
 ) {
-    let line = source.and_then(|s| {
-        let n = f.loc.line.max(1) as usize;
-        s.lines().nth(n - 1).map(Line::new)
-    });
-    write_finding(out, f, line.as_ref(), lang, style);
+    let nth = |n: u32| source.and_then(|s| s.lines().nth(n.max(1) as usize - 1));
+    let line = nth(f.loc.line).map(Line::new);
+    write_finding(out, f, line.as_ref(), &nth, lang, &style.renderer());
 }
 
-fn write_finding(out: &mut String, f: &Finding, line: Option<&Line>, lang: Lang, style: Style) {
-    let (sev, code) = match f.severity() {
-        Severity::Error => ("error", "1;31"),
-        Severity::Warning => ("warning", "1;33"),
+/// One finding as annotate-snippets renders it: the title, the primary
+/// span under its source line, each related place as a labelled secondary
+/// span (on the same line when it fits the cut, else under its own line),
+/// and the fix.
+fn write_finding<'s>(
+    out: &mut String,
+    f: &Finding,
+    line: Option<&Line>,
+    other_line: &dyn Fn(u32) -> Option<&'s str>,
+    lang: Lang,
+    renderer: &Renderer,
+) {
+    let level = match f.severity() {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
     };
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        style.paint(code, &format!("{sev}[{}]", f.rule.code())),
-        escape(f.message.get(lang))
-    );
+    let file = escape(&f.file);
     let line_no = f.loc.line.max(1);
-    let gutter = line_no.to_string().len();
-    let pad = " ".repeat(gutter);
-    let _ = writeln!(
-        out,
-        "{pad}{} {}:{}:{}",
-        style.paint("1;34", "-->"),
-        escape(&f.file),
-        line_no,
-        f.loc.column.max(1)
-    );
-    if let Some(line) = line {
-        let bar = style.paint("1;34", "|");
-        let snip = snippet(line, f.loc.column.max(1) as usize, f.loc.len as usize);
-        let _ = writeln!(out, "{pad} {bar}");
-        let _ = writeln!(
-            out,
-            "{} {bar} {}",
-            style.paint("1;34", &line_no.to_string()),
-            snip.text
-        );
-        let _ = writeln!(
-            out,
-            "{pad} {bar} {}{}",
-            " ".repeat(snip.lead),
-            style.paint(code, &"^".repeat(snip.marked.max(1)))
-        );
+    let column = f.loc.column.max(1) as usize;
+    let mut elements: Vec<Element> = Vec::new();
+    // The location lines annotate-snippets computes from a cut line, with
+    // the column it will print and the true one (see `fix_columns`).
+    let mut columns: Vec<(u32, usize, usize)> = Vec::new();
+    match line {
+        Some(line) => {
+            let snip = snippet(line, column, f.loc.len as usize);
+            columns.push((line_no, snip.shown_column(), column));
+            let mut primary = Source::source(snip.text.clone())
+                .line_start(line_no as usize)
+                .path(file.clone())
+                .annotation(AnnotationKind::Primary.span(snip.span.clone()));
+            let mut apart = Vec::new();
+            for (loc, label) in &f.related {
+                let at = (loc.line.max(1), loc.column.max(1) as usize);
+                let label = escape(label.get(lang)).into_owned();
+                match snip.place(line, at.1, loc.len as usize) {
+                    Some(span) if at.0 == line_no => {
+                        primary =
+                            primary.annotation(AnnotationKind::Context.span(span).label(label));
+                    }
+                    _ => apart.push((at, loc.len as usize, label)),
+                }
+            }
+            elements.push(primary.into());
+            for ((rel_line, rel_col), len, label) in apart {
+                let text = if rel_line == line_no {
+                    Some(line.text)
+                } else {
+                    other_line(rel_line)
+                };
+                let Some(text) = text else { continue };
+                let rel = snippet(&Line::new(text), rel_col, len);
+                columns.push((rel_line, rel.shown_column(), rel_col));
+                elements.push(
+                    Source::source(rel.text)
+                        .line_start(rel_line as usize)
+                        .path(file.clone())
+                        .annotation(AnnotationKind::Context.span(rel.span).label(label))
+                        .into(),
+                );
+            }
+        }
+        // No source to show (a folder, an unreadable file): the place alone.
+        None => elements.push(
+            Origin::path(file.clone())
+                .line(line_no as usize)
+                .char_column(column)
+                .into(),
+        ),
     }
     if let Some(fix) = &f.fix {
-        let label = match lang {
+        let name = match lang {
             Lang::Zh => "建议",
             Lang::En => "help",
         };
-        let _ = writeln!(out, "{pad} = {label}: {}", escape(fix.get(lang)));
+        elements.push(
+            Level::HELP
+                .with_name(name)
+                .message(escape(fix.get(lang)).into_owned())
+                .into(),
+        );
     }
+    let report = [level
+        .primary_title(escape(f.message.get(lang)))
+        .id(f.rule.code())
+        .elements(elements)];
+    let rendered = renderer.render(&report);
+    out.push_str(&fix_columns(rendered, &file, &columns));
+    out.push('\n');
+}
+
+/// annotate-snippets prints `file:line:column` with the column counted in
+/// the text it was given; a cut line starts with "..." somewhere in the
+/// middle, so the printed column is put back to the true one. Only the
+/// location lines after the title are touched, in order.
+fn fix_columns(mut rendered: String, file: &str, columns: &[(u32, usize, usize)]) -> String {
+    let mut from = rendered.find('\n').unwrap_or(rendered.len());
+    for &(line, shown, real) in columns {
+        let printed = format!("{file}:{line}:{shown}");
+        let Some(at) = find_number_end(&rendered[from..], &printed).map(|i| i + from) else {
+            continue;
+        };
+        let end = at + printed.len();
+        if shown != real {
+            rendered.replace_range(at..end, &format!("{file}:{line}:{real}"));
+        }
+        from = rendered[at..].find('\n').map_or(rendered.len(), |i| at + i);
+    }
+    rendered
+}
+
+/// Where `needle` (ending in a number) occurs not followed by another digit.
+fn find_number_end(hay: &str, needle: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(needle) {
+        let at = from + i;
+        let after = hay[at + needle.len()..].chars().next();
+        if !after.is_some_and(|c| c.is_ascii_digit()) {
+            return Some(at);
+        }
+        from = at + needle.len();
+    }
+    None
 }
 
 /// A line longer than this many terminal columns is shown cut around the
@@ -177,39 +281,30 @@ const LEFT_COLS: usize = 30;
 const MAX_MARK_COLS: usize = 50;
 
 /// One file's line starts, for finding line N without scanning the file again.
-struct Lines<'s> {
+struct LineIndex<'s> {
     file: &'s str,
     src: &'s str,
     starts: Vec<usize>,
-    current: Option<(u32, Line<'s>)>,
 }
 
-impl<'s> Lines<'s> {
-    fn new(file: &'s str, src: &'s str) -> Lines<'s> {
+impl<'s> LineIndex<'s> {
+    fn new(file: &'s str, src: &'s str) -> LineIndex<'s> {
         let mut starts = vec![0];
         starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        Lines {
-            file,
-            src,
-            starts,
-            current: None,
-        }
+        LineIndex { file, src, starts }
     }
 
-    /// Line `n` (from 1) as `str::lines` gives it, indexed once.
-    fn line(&mut self, n: u32) -> Option<&Line<'s>> {
-        if self.current.as_ref().is_none_or(|(at, _)| *at != n) {
-            let start = *self.starts.get(n as usize - 1)?;
-            if start >= self.src.len() {
-                return None;
-            }
-            let end = self
-                .starts
-                .get(n as usize)
-                .map_or(self.src.len(), |next| next - 1);
-            self.current = Some((n, Line::new(&self.src[start..end])));
+    /// Line `n` (from 1) as `str::lines` gives it.
+    fn raw(&self, n: u32) -> Option<&'s str> {
+        let start = *self.starts.get((n as usize).checked_sub(1)?)?;
+        if start >= self.src.len() {
+            return None;
         }
-        self.current.as_ref().map(|(_, l)| l)
+        let end = self
+            .starts
+            .get(n as usize)
+            .map_or(self.src.len(), |next| next - 1);
+        Some(&self.src[start..end])
     }
 }
 
@@ -242,66 +337,102 @@ impl<'s> Line<'s> {
 }
 
 /// What is printed for a line: the text (cut and escaped), the columns
-/// before the caret and the columns under it.
+/// before the caret and the columns under it, and the underlined bytes of
+/// the text.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Snippet {
     pub text: String,
     pub lead: usize,
     pub marked: usize,
+    pub span: std::ops::Range<usize>,
+    /// The piece of the line shown, as byte offsets into the line.
+    left: usize,
+    right: usize,
+}
+
+impl Snippet {
+    /// The column annotate-snippets counts for the caret: characters of the
+    /// shown text before it, from 1.
+    fn shown_column(&self) -> usize {
+        self.text[..self.span.start].chars().count() + 1
+    }
+
+    /// Where another entry of the same line (at `column`, `len` characters)
+    /// stands in the shown text, when it lies within the piece shown.
+    fn place(&self, line: &Line, column: usize, len: usize) -> Option<std::ops::Range<usize>> {
+        let (start, end) = mark(line, column, len);
+        if start < self.left || end > self.right {
+            return None;
+        }
+        let text = line.text;
+        let from = usize::from(self.left > 0) * 3 + shown(&text[self.left..start]).len();
+        Some(from..from + shown(&text[start..end]).len())
+    }
+}
+
+/// The bytes of the line underlined for an entry at the 1-based character
+/// `column`, `len` characters long (0: to the end of the line's content,
+/// at most MAX_MARK_COLS columns of a long line).
+fn mark(line: &Line, column: usize, len: usize) -> (usize, usize) {
+    let text = line.text;
+    let start = line.byte_of(column.max(1) - 1);
+    let rest = &text[start..];
+    let content = if line.width <= MAX_SHOWN_COLS {
+        strip_comment(rest).trim_end()
+    } else {
+        let piece = take_cols(rest, MAX_MARK_COLS);
+        if piece.len() == rest.len() {
+            strip_comment(piece).trim_end()
+        } else {
+            piece
+        }
+    };
+    let marked = if len > 0 {
+        content
+            .char_indices()
+            .nth(len)
+            .map_or(content.len(), |(i, _)| i)
+    } else {
+        content.len()
+    };
+    (start, start + marked)
 }
 
 /// The line as shown with a caret at the 1-based character `column`, `len`
 /// characters long (0: to the end of the line's content).
 pub fn snippet(line: &Line, column: usize, len: usize) -> Snippet {
     let text = line.text;
-    let start = line.byte_of(column - 1);
-    if line.width <= MAX_SHOWN_COLS {
-        let rest = strip_comment(&text[start..]).trim_end();
-        let marked = if len > 0 {
-            &rest[..rest.char_indices().nth(len).map_or(rest.len(), |(i, _)| i)]
-        } else {
-            rest
-        };
-        return Snippet {
-            text: shown(text),
-            lead: shown_width(&text[..start]),
-            marked: shown_width(marked),
-        };
-    }
-    // A long line: at most MAX_MARK_COLS underlined, LEFT_COLS before it,
-    // the rest of MAX_SHOWN_COLS after it.
-    let piece = take_cols(&text[start..], MAX_MARK_COLS);
-    let content = if piece.len() == text.len() - start {
-        strip_comment(piece).trim_end()
+    let (start, mark_end) = mark(line, column, len);
+    let (left, right) = if line.width <= MAX_SHOWN_COLS {
+        (0, text.len())
     } else {
-        piece
+        // A long line: at most MAX_MARK_COLS underlined, LEFT_COLS before
+        // it, the rest of MAX_SHOWN_COLS after it.
+        let left = start - take_cols_back(&text[..start], LEFT_COLS).len();
+        let used = shown_width(&text[left..mark_end]);
+        let right =
+            mark_end + take_cols(&text[mark_end..], MAX_SHOWN_COLS.saturating_sub(used)).len();
+        (left, right)
     };
-    let marked = if len > 0 {
-        &content[..content
-            .char_indices()
-            .nth(len)
-            .map_or(content.len(), |(i, _)| i)]
-    } else {
-        content
-    };
-    let mark_end = start + marked.len();
-    let left = start - take_cols_back(&text[..start], LEFT_COLS).len();
-    let used = shown_width(&text[left..mark_end]);
-    let right = mark_end + take_cols(&text[mark_end..], MAX_SHOWN_COLS.saturating_sub(used)).len();
     let mut out = String::new();
     let mut lead = shown_width(&text[left..start]);
     if left > 0 {
         out.push_str("...");
         lead += 3;
     }
+    let before = out.len() + shown(&text[left..start]).len();
     out.push_str(&shown(&text[left..right]));
     if right < text.len() {
         out.push_str("...");
     }
+    let span = before..before + shown(&text[start..mark_end]).len();
     Snippet {
         text: out,
         lead,
-        marked: shown_width(marked),
+        marked: shown_width(&text[start..mark_end]),
+        span,
+        left,
+        right,
     }
 }
 
@@ -355,16 +486,11 @@ fn shown_width(s: &str) -> usize {
     s.chars().map(char_width).sum()
 }
 
-/// `s` as printed in a source line: tabs as four spaces, see [`shown_char`].
+/// `s` as given to the renderer for a source line, see [`shown_char`]: one
+/// character for one, so that its columns are the file's; a tab stays a tab,
+/// which annotate-snippets prints as four spaces (as `char_width` counts it).
 fn shown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match shown_char(c) {
-            None => out.push_str("    "),
-            Some(c) => out.push(c),
-        }
-    }
-    out
+    s.chars().map(|c| shown_char(c).unwrap_or('\t')).collect()
 }
 
 /// A message or a file name as printed: every control character (a line
@@ -494,5 +620,61 @@ mod tests {
         let s = snippet(&Line::new("name: 红\u{7}旗"), 7, 3);
         assert_eq!(s.text, "name: 红\u{2407}旗");
         assert_eq!((s.lead, s.marked), (6, 5));
+    }
+
+    #[test]
+    fn a_cut_line_keeps_its_true_column_and_a_near_duplicate() {
+        use crate::diag::{Loc, Msg, Rule};
+        let items: Vec<String> = (0..300).map(|i| format!("a{i}")).collect();
+        let mut line = format!("gate: [{}, a100]", items.join(", "));
+        line.push('\n');
+        let at = |s: &str| line.find(s).unwrap() as u32 + 1;
+        let (dup, kept) = (line.rfind("a100").unwrap() as u32 + 1, at("a299"));
+        let f = Finding {
+            rule: Rule::GateDuplicate,
+            community: None,
+            file: "c.yaml".into(),
+            loc: Loc {
+                line: 1,
+                column: dup,
+                len: 4,
+            },
+            entry: None,
+            message: Msg::new("重复", "again"),
+            fix: None,
+            related: vec![
+                (
+                    Loc {
+                        line: 1,
+                        column: kept,
+                        len: 4,
+                    },
+                    Msg::new("近处", "near"),
+                ),
+                (
+                    Loc {
+                        line: 1,
+                        column: at("a100"),
+                        len: 4,
+                    },
+                    Msg::new("远处", "far"),
+                ),
+            ],
+        };
+        let mut out = String::new();
+        render_finding(&mut out, &f, Some(&line), Lang::Zh, Style::default());
+        // The true columns, not those of the cut text.
+        assert!(out.contains(&format!("--> c.yaml:1:{dup}\n")), "{out}");
+        assert!(
+            out.contains(&format!("::: c.yaml:1:{}\n", at("a100"))),
+            "{out}"
+        );
+        // The near one is labelled on the same cut line, the far one apart.
+        let carets = out.lines().find(|l| l.contains("^^^^")).unwrap();
+        assert!(carets.contains("----  ^^^^"), "{out}");
+        assert!(out.contains("近处"), "{out}");
+        assert!(out.contains("---- 远处"), "{out}");
+        assert_eq!(out.matches("1 | ...").count(), 2, "{out}");
+        assert!(out.lines().all(|l| l.len() < 200), "{out}");
     }
 }

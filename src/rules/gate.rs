@@ -173,6 +173,7 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                     format!("take this one down and keep “{text}” (line {line})"),
                 ),
             );
+            out.relate_last(c.gate[keep].loc, Msg::new("保留这一块", "keep this one"));
             continue;
         }
         first.insert(&m.role.id, (p.loc.line, &p.text.raw));

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::diag::{Msg, Rule};
+use crate::diag::{Loc, Msg, Rule};
 use crate::model::{Community, Place};
 use crate::rules::Findings;
 use crate::standard::{Identifier, Standard};
@@ -22,7 +22,7 @@ pub fn identify<'s>(norm: &str, community_name: &str, std: &'s Standard) -> Opti
 }
 
 pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
-    let mut first: HashMap<&str, (u32, &str)> = HashMap::new();
+    let mut first: HashMap<&str, (Loc, &str)> = HashMap::new();
     for (i, p) in c.header.iter().enumerate() {
         let Some(ident) = identify(&p.text.norm, &c.name.norm, std) else {
             // A known identifier with the wrong place name before it is worth naming.
@@ -73,7 +73,8 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
             );
             continue;
         };
-        if let Some((line, text)) = first.get(ident.id.as_str()) {
+        if let Some(&(kept, text)) = first.get(ident.id.as_str()) {
+            let line = kept.line;
             out.push_entry(
                 Rule::HeaderDuplicate,
                 Place::Header,
@@ -88,9 +89,10 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
                     format!("take this one down and keep “{text}” (line {line})"),
                 ),
             );
+            out.relate_last(kept, Msg::new("保留这一个", "keep this one"));
             continue;
         }
-        first.insert(&ident.id, (p.loc.line, &p.text.raw));
+        first.insert(&ident.id, (p.loc, &p.text.raw));
     }
     for ident in &std.identifiers {
         if !first.contains_key(ident.id.as_str()) {

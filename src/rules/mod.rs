@@ -48,8 +48,17 @@ impl<'a> Findings<'a> {
         self.push_finding(rule, Some(Entry { place, index }), loc, message, fix);
     }
 
+    /// Points the finding just pushed also at `loc` with `label` (the kept
+    /// plaque of a duplicate), shown as a secondary span in the text report.
+    pub fn relate_last(&mut self, loc: Loc, label: Msg) {
+        if let Some(f) = self.list.last_mut() {
+            f.related.push((loc, label));
+        }
+    }
+
     fn push_finding(&mut self, rule: Rule, entry: Option<Entry>, loc: Loc, message: Msg, fix: Msg) {
         self.list.push(Finding {
+            related: Vec::new(),
             rule,
             community: Some(self.community.id.clone()),
             file: self.community.file.clone(),

@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
-use crate::diag::{Msg, Rule};
+use crate::diag::{Loc, Msg, Rule};
 use crate::model::{Community, Place};
 use crate::rules::Findings;
 use crate::standard::Standard;
 
 pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
-    let mut on_wall: HashMap<&str, u32> = HashMap::new();
+    let mut on_wall: HashMap<&str, Loc> = HashMap::new();
     for (i, r) in c.wall_rules.iter().enumerate().filter(|(_, r)| r.on_wall) {
         if let Some(cat) = std.category(&r.category)
             && !cat.on_wall
@@ -31,22 +31,29 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
             );
         }
         match on_wall.get(r.title.norm.as_str()) {
-            Some(line) => out.push_entry(
-                Rule::RulesDuplicate,
-                Place::WallRules,
-                i,
-                r.loc,
-                Msg::new(
-                    format!("墙上已有同名制度“{}”（第 {line} 行）", r.title.raw),
-                    format!(
-                        "a rule titled “{}” is already on the wall (line {line})",
-                        r.title.raw
+            Some(&kept) => {
+                let line = kept.line;
+                out.push_entry(
+                    Rule::RulesDuplicate,
+                    Place::WallRules,
+                    i,
+                    r.loc,
+                    Msg::new(
+                        format!("墙上已有同名制度“{}”（第 {line} 行）", r.title.raw),
+                        format!(
+                            "a rule titled “{}” is already on the wall (line {line})",
+                            r.title.raw
+                        ),
                     ),
-                ),
-                Msg::new("撤下重复的一份", "take the repeated one down"),
-            ),
+                    Msg::new("撤下重复的一份", "take the repeated one down"),
+                );
+                out.relate_last(
+                    kept,
+                    Msg::new("墙上保留这一份", "keep this one on the wall"),
+                );
+            }
             None => {
-                on_wall.insert(&r.title.norm, r.loc.line);
+                on_wall.insert(&r.title.norm, r.loc);
             }
         }
     }

@@ -39,32 +39,41 @@ pub fn check(c: &Community, std: &Standard, out: &mut Findings) {
         }
         match first_guide {
             None => first_guide = Some(b),
-            Some(first) => out.push_entry(
-                Rule::WallsDuplicateGuide,
-                Place::GateWalls,
-                i,
-                b.loc,
-                Msg::new(
-                    format!(
-                        "“{}”是第二块引导牌：只挂一块统一的“{guide_name}”",
-                        b.text.raw
+            Some(first) => {
+                out.push_entry(
+                    Rule::WallsDuplicateGuide,
+                    Place::GateWalls,
+                    i,
+                    b.loc,
+                    Msg::new(
+                        format!(
+                            "“{}”是第二块引导牌：只挂一块统一的“{guide_name}”",
+                            b.text.raw
+                        ),
+                        format!(
+                            "“{}” is a second guide board: one unified board only",
+                            b.text.raw
+                        ),
                     ),
-                    format!(
-                        "“{}” is a second guide board: one unified board only",
-                        b.text.raw
+                    Msg::new(
+                        format!(
+                            "把房间合并到第 {} 行的“{}”上，摘除这一块",
+                            first.loc.line, first.text.raw
+                        ),
+                        format!(
+                            "merge its rooms into “{}” (line {}) and take this one down",
+                            first.text.raw, first.loc.line
+                        ),
                     ),
-                ),
-                Msg::new(
-                    format!(
-                        "把房间合并到第 {} 行的“{}”上，摘除这一块",
-                        first.loc.line, first.text.raw
+                );
+                out.relate_last(
+                    first.loc,
+                    Msg::new(
+                        "保留这一块，房间并到这里",
+                        "keep this one, rooms merged here",
                     ),
-                    format!(
-                        "merge its rooms into “{}” (line {}) and take this one down",
-                        first.text.raw, first.loc.line
-                    ),
-                ),
-            ),
+                );
+            }
         }
         for room in b.rooms.iter().flatten() {
             if std.room(&room.name.norm).is_none() {
