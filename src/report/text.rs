@@ -191,13 +191,16 @@ fn write_finding<'s>(
             }
             elements.push(primary.into());
             for ((rel_line, rel_col), len, label) in apart {
-                let text = if rel_line == line_no {
-                    Some(line.text)
+                // The finding's own line is indexed once (a duplicate on one
+                // long line must not re-read it for every finding).
+                let rel = if rel_line == line_no {
+                    snippet(line, rel_col, len)
                 } else {
-                    other_line(rel_line)
+                    let Some(text) = other_line(rel_line) else {
+                        continue;
+                    };
+                    snippet(&Line::new(text), rel_col, len)
                 };
-                let Some(text) = text else { continue };
-                let rel = snippet(&Line::new(text), rel_col, len);
                 columns.push((rel_line, rel.shown_column(), rel_col));
                 elements.push(
                     Source::source(rel.text)
