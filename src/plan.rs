@@ -49,6 +49,9 @@ pub struct Sign {
     pub action: SignAction,
     /// The inventory line of the community's own sign, if it has one.
     pub line: Option<u32>,
+    /// That sign's inventory entry (a flow list puts several on one line).
+    #[serde(skip)]
+    pub entry: Option<Entry>,
     /// True when the drawing shows a sign still to be made (remade or new).
     pub proposed: bool,
     /// Characters of the longest text of the sign's set (the gate's plaques
@@ -111,12 +114,12 @@ fn sign(
     place: Place,
     role: (&str, &str),
     text: String,
-    own: Option<(SignAction, u32)>,
+    own: Option<(SignAction, usize, u32)>,
     spec: &SignSpec,
 ) -> Sign {
-    let (action, line) = match own {
-        Some((action, line)) => (action, Some(line)),
-        None => (SignAction::Make, None),
+    let (action, entry, line) = match own {
+        Some((action, index, line)) => (action, Some(Entry { place, index }), Some(line)),
+        None => (SignAction::Make, None, None),
     };
     Sign {
         set_chars: letters(&text),
@@ -126,6 +129,7 @@ fn sign(
         text,
         action,
         line,
+        entry,
         proposed: action != SignAction::Keep,
         text_color: spec.text_color.clone(),
         background: spec.background.clone(),
@@ -162,7 +166,7 @@ pub fn gate_plan(c: &Community, std: &Standard) -> GatePlan {
                 } else {
                     proposed
                 };
-                (text, Some((action, p.loc.line)))
+                (text, Some((action, i, p.loc.line)))
             }
             None => (proposed, None),
         };
@@ -188,25 +192,25 @@ pub fn gate_plan(c: &Community, std: &Standard) -> GatePlan {
         .iter()
         .map(|ident| {
             // The first of each identifier stays; later ones are duplicates.
-            let own = c.header.iter().find(|p| {
+            let own = c.header.iter().enumerate().find(|(_, p)| {
                 identify(&p.text.norm, &c.name.norm, std).is_some_and(|i| i.id == ident.id)
             });
             let text = own.map_or_else(
                 || ident.proposed_for(c.name.raw.trim()),
-                |p| p.text.raw.trim().to_owned(),
+                |(_, p)| p.text.raw.trim().to_owned(),
             );
             sign(
                 Place::Header,
                 (&ident.id, &ident.text),
                 text,
-                own.map(|p| (SignAction::Keep, p.loc.line)),
+                own.map(|(i, p)| (SignAction::Keep, i, p.loc.line)),
                 &ident.sign,
             )
         })
         .collect();
-    let own_guide = c.gate_walls.iter().find(|b| b.is_guide());
+    let own_guide = c.gate_walls.iter().enumerate().find(|(_, b)| b.is_guide());
     let rooms: Vec<GuideRoom> = match own_guide {
-        Some(b) => b
+        Some((_, b)) => b
             .rooms
             .iter()
             .flatten()
@@ -231,8 +235,11 @@ pub fn gate_plan(c: &Community, std: &Standard) -> GatePlan {
         sign: sign(
             Place::GateWalls,
             ("guide", &std.guide.name),
-            own_guide.map_or_else(|| std.guide.name.clone(), |b| b.text.raw.trim().to_owned()),
-            own_guide.map(|b| (SignAction::Keep, b.loc.line)),
+            own_guide.map_or_else(
+                || std.guide.name.clone(),
+                |(_, b)| b.text.raw.trim().to_owned(),
+            ),
+            own_guide.map(|(i, b)| (SignAction::Keep, i, b.loc.line)),
             &std.guide.sign,
         ),
         title: format!("{}党群服务中心", c.name.raw.trim()),
@@ -340,6 +347,9 @@ pub struct WorkItem {
     pub line: Option<u32>,
     /// The rule codes behind it.
     pub rules: Vec<&'static str>,
+    /// The inventory entry it is about; `None` for a sign to make.
+    #[serde(skip)]
+    pub entry: Option<Entry>,
     /// What will happen, in words for residents and sign makers.
     pub description: String,
 }
@@ -518,11 +528,8 @@ impl Plan {
     }
 
     /// The work item about one inventory entry, if it must change.
-    pub fn item_for(&self, c: &Community, entry: Entry) -> Option<&WorkItem> {
-        let line = entry_line(c, entry)?;
-        self.work
-            .iter()
-            .find(|w| w.place == entry.place && w.line == Some(line))
+    pub fn item_for(&self, entry: Entry) -> Option<&WorkItem> {
+        self.work.iter().find(|w| w.entry == Some(entry))
     }
 }
 
@@ -567,6 +574,7 @@ pub fn plan(c: &Community, std: &Standard, findings: &[&Finding]) -> Plan {
                 text,
                 line: Some(line),
                 rules,
+                entry: Some(entry),
             })
         })
         .collect();
@@ -584,6 +592,7 @@ pub fn plan(c: &Community, std: &Standard, findings: &[&Finding]) -> Plan {
             text: s.text.clone(),
             line: None,
             rules: vec![rule.code()],
+            entry: None,
             description: format!(
                 "按标准新做{}“{}”（{}×{} 毫米），挂在{}",
                 sign_kind(s.place),
@@ -632,10 +641,6 @@ fn entry_text(c: &Community, e: Entry) -> Option<(String, u32)> {
     Some((text.raw.trim().to_owned(), loc.line))
 }
 
-fn entry_line(c: &Community, e: Entry) -> Option<u32> {
-    entry_text(c, e).map(|(_, l)| l)
-}
-
 /// What will happen to one entry, said to residents and sign makers: no
 /// inventory keys, no rule codes, no file paths.
 fn describe(
@@ -666,9 +671,9 @@ fn describe(
             format!("摘除{}的“{text}”：{why}", e.place.zh())
         }
         Action::Remake => {
-            let sign = gate.plaques().find(|s| {
-                s.line.is_some() && s.action == SignAction::Remake && matches_line(c, e, s)
-            });
+            let sign = gate
+                .plaques()
+                .find(|s| s.action == SignAction::Remake && s.entry == Some(e));
             let new_text = sign.map_or(text, |s| s.text.as_str());
             let (w, h) = sign.map_or((0, 0), |s| (s.width_mm, s.height_mm));
             let mut why = Vec::new();
@@ -711,10 +716,6 @@ fn describe(
         }
         Action::Make => String::new(),
     }
-}
-
-fn matches_line(c: &Community, e: Entry, s: &Sign) -> bool {
-    entry_line(c, e) == s.line
 }
 
 /// A community's standing, as the site shows it.
@@ -792,5 +793,50 @@ mod tests {
         assert!(texts.contains(&("红旗社区服务站", true)));
         assert_eq!(plan.identifiers[1].text, "红旗社区党群服务中心");
         assert!(plan.guide.sign.proposed);
+    }
+
+    /// A flow list (`gate: [a, b, c]`) puts every entry on one line: each
+    /// entry still gets its own work item, and a page finds it by entry.
+    #[test]
+    fn entries_on_one_line_are_told_apart() {
+        let std = Standard::builtin();
+        let at = |column: u32, t: &str| Plaque {
+            loc: crate::diag::Loc {
+                line: 5,
+                column,
+                len: 0,
+            },
+            text: Text::new(t, Default::default()),
+            orientation: if column == 30 {
+                crate::model::Orientation::Horizontal
+            } else {
+                crate::model::Orientation::Vertical
+            },
+            ..Plaque::default()
+        };
+        let c = Community {
+            id: "hongqi".into(),
+            name: Text::new("红旗社区", Default::default()),
+            gate: vec![
+                at(8, "中共红旗社区委员会"),
+                at(19, "红旗社区退役军人服务站"),
+                at(30, "红旗社区居民委员会"),
+            ],
+            complete: true,
+            ..Community::default()
+        };
+        let findings = crate::rules::check(&c, &std);
+        let refs: Vec<&Finding> = findings.iter().collect();
+        let plan = plan(&c, &std, &refs);
+        let item = |index| {
+            plan.item_for(Entry {
+                place: Place::Gate,
+                index,
+            })
+        };
+        assert!(item(0).is_none(), "the party plaque stays");
+        assert_eq!(item(1).map(|w| w.action), Some(Action::TakeDown));
+        assert_eq!(item(2).map(|w| w.action), Some(Action::Remake));
+        assert!(item(2).unwrap().description.contains("红旗社区居民委员会"));
     }
 }

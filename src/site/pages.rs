@@ -214,7 +214,7 @@ pub fn community_page(
 ) -> CommunityPage {
     let item = |place: Place, index: usize, text: &str, details: Vec<String>| {
         let notes: Vec<Note> = plan
-            .item_for(c, Entry { place, index })
+            .item_for(Entry { place, index })
             .map(Note::of)
             .into_iter()
             .collect();
