@@ -45,3 +45,17 @@ mod tests {
         assert_eq!(display_width("\t"), 4);
     }
 }
+
+/// Percent-encode a path (RFC 3986: unreserved characters and `/` stay):
+/// for links to the Chinese folder names and SARIF's artifact URIs.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

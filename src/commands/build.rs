@@ -109,11 +109,7 @@ pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
     }
 }
 
-/// Is `url` a full http(s) address, as sitemap.xml, robots.txt's `Sitemap:`
-/// line and canonical links need (a bare path is invalid in all three)?
-pub fn is_absolute(url: &str) -> bool {
-    url.starts_with("https://") || url.starts_with("http://")
-}
+use crate::load::site::is_absolute_url as is_absolute;
 
 /// The warning, when the site was built under a bare path (`/`, the default):
 /// the pages work as they are, but search engines get no usable sitemap.

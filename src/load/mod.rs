@@ -142,6 +142,16 @@ fn file_stem(rel: &str) -> String {
     name[..name.len() - cut].to_owned()
 }
 
+/// What is known of a community whose file could not be read: its file and
+/// the id its name gives.
+fn unread_community(rel: &str, stem: &str) -> Community {
+    Community {
+        file: rel.to_owned(),
+        id: stem.to_owned(),
+        ..Community::default()
+    }
+}
+
 /// Load one community file (relative to the content folder): the community
 /// (what could be read), its `input.*` findings and its text.
 pub fn load_community(
@@ -150,11 +160,7 @@ pub fn load_community(
     std: &Standard,
 ) -> (Community, Vec<Finding>, Option<String>) {
     let stem = file_stem(rel);
-    let broken = || Community {
-        file: rel.to_owned(),
-        id: stem.clone(),
-        ..Community::default()
-    };
+    let broken = || unread_community(rel, &stem);
     match read::read_bytes(&dir.join(rel)) {
         Ok(bytes) => community_from_bytes(dir, rel, bytes, std),
         Err(e) => (broken(), vec![read_finding(rel, Some(&stem), e)], None),
@@ -170,11 +176,7 @@ pub fn community_from_bytes(
     std: &Standard,
 ) -> (Community, Vec<Finding>, Option<String>) {
     let stem = file_stem(rel);
-    let broken = || Community {
-        file: rel.to_owned(),
-        id: stem.clone(),
-        ..Community::default()
-    };
+    let broken = || unread_community(rel, &stem);
     let src = match read::decode(bytes) {
         Ok(src) => src,
         Err(e) => return (broken(), vec![read_finding(rel, Some(&stem), e)], None),

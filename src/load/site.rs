@@ -147,6 +147,13 @@ fn string(ctx: &mut Ctx, o: &Obj, key: &str) -> Option<String> {
 /// A base URL the site can be published under: a path from the site's root
 /// (`/`, `/qingpai/`), or an absolute http(s) address with a host. `//host/`
 /// and `/\\host/` are refused: browsers read both as another site's address.
+/// Is `url` a full http(s) address, as sitemap.xml, robots.txt's `Sitemap:`
+/// line, canonical links, og:image and SARIF's help links need (a bare path
+/// is invalid in all of them)?
+pub fn is_absolute_url(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
 pub fn valid_base_url(url: &str) -> bool {
     let ok_chars = !url
         .chars()

@@ -80,9 +80,8 @@ pub fn registration() -> Color {
 }
 
 /// Process colours for print: the screen colours of a document are written
-/// as CMYK (`k`/`K`), each from the standard's value where it gives one.
-/// Neutral colours without a value become K only (a grey is a tint of black,
-/// black is K 100), so black text never separates into a four-plate black.
+/// as CMYK (`k`/`K`), each from the standard's value where it gives one, so
+/// black text never separates into a four-plate black.
 #[derive(Clone, Debug, Default)]
 pub struct Palette {
     known: std::collections::HashMap<[u8; 3], [f32; 4]>,
@@ -100,22 +99,16 @@ impl Palette {
         Palette { known }
     }
 
-    /// The process colour of a screen colour, each component 0–1.
+    /// The process colour of a screen colour, each component 0–1: the
+    /// standard's value, else the standard's own conversion
+    /// ([`crate::standard::rgb_to_cmyk`]: a grey is K only, near-black K 100).
     pub fn cmyk(&self, c: &Rgb) -> [f32; 4] {
-        if let Some(v) = self.known.get(&bytes(c)) {
+        let rgb = bytes(c);
+        if let Some(v) = self.known.get(&rgb) {
             return *v;
         }
-        let (r, g, b) = (c.r, c.g, c.b);
-        let max = r.max(g).max(b);
-        let min = r.min(g).min(b);
-        if max - min < 0.03 {
-            // Neutral: black ink only; near-black is solid black.
-            let k = 1.0 - max;
-            return [0.0, 0.0, 0.0, if k > 0.85 { 1.0 } else { round2(k) }];
-        }
-        let k = 1.0 - max;
-        let part = |v: f32| round2((1.0 - v - k) / (1.0 - k));
-        [part(r), part(g), part(b), round2(k)]
+        let hex = format!("#{:02X}{:02X}{:02X}", rgb[0], rgb[1], rgb[2]);
+        crate::standard::rgb_to_cmyk(&hex).map(|v| f32::from(v) / 100.0)
     }
 
     fn convert(&self, col: &Color) -> Color {
@@ -131,10 +124,6 @@ impl Palette {
 
 fn bytes(c: &Rgb) -> [u8; 3] {
     [c.r, c.g, c.b].map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
-}
-
-fn round2(v: f32) -> f32 {
-    (v.clamp(0.0, 1.0) * 100.0).round() / 100.0
 }
 
 /// A document being built.

@@ -25,7 +25,7 @@ pub fn repo_path(content_prefix: &str, file: &str) -> String {
 /// scanning does); an absolute one becomes a `file:` URI.
 pub fn artifact_uri(path: &str) -> String {
     let path = path.replace('\\', "/");
-    let encoded = percent_encode_path(&path);
+    let encoded = crate::text::encode_path(&path);
     let drive = path.as_bytes().get(1) == Some(&b':') && path.as_bytes()[0].is_ascii_alphabetic();
     if path.starts_with('/') {
         format!("file://{encoded}")
@@ -35,18 +35,6 @@ pub fn artifact_uri(path: &str) -> String {
     } else {
         encoded
     }
-}
-
-fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A rule's friendly name, PascalCase as SARIF viewers show it:
@@ -66,7 +54,7 @@ pub fn rule_name(code: &str) -> String {
 /// wants absolute help and information URIs; a bare path is no use to a
 /// code-review tool).
 fn standard_page(base_url: Option<&str>) -> Option<String> {
-    let base = base_url.filter(|b| b.starts_with("https://") || b.starts_with("http://"))?;
+    let base = base_url.filter(|b| crate::load::site::is_absolute_url(b))?;
     let slash = if base.ends_with('/') { "" } else { "/" };
     Some(format!("{base}{slash}standard/"))
 }

@@ -69,7 +69,7 @@ fn base_context(content: &Content, page: &str, base_url: &str) -> Context {
             site_code: site.site_code.as_deref(),
             built_on: crate::commands::new::today(Some(site)),
             base_url: base_url.to_owned(),
-            absolute: base_url.starts_with("http://") || base_url.starts_with("https://"),
+            absolute: crate::load::site::is_absolute_url(base_url),
         },
     );
     // The 404 page is served for any path, so it links from the site's base URL.
@@ -123,8 +123,7 @@ impl<'a> Renderer<'a> {
         }
         // The PNG preview serves only `og:image`, which needs an absolute
         // address: without one it is not made (the overview shows gate.svg).
-        let previews =
-            previews && (base_url.starts_with("http://") || base_url.starts_with("https://"));
+        let previews = previews && crate::load::site::is_absolute_url(&base_url);
         let by_file = pages::by_file(report);
         Renderer {
             content,
@@ -411,7 +410,7 @@ impl<'a> Renderer<'a> {
         // A sitemap's address must be absolute; robots.txt names it only then.
         ctx.insert(
             "absolute",
-            &(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")),
+            &crate::load::site::is_absolute_url(&self.base_url),
         );
         ctx.insert("urls", &urls);
         w.write("sitemap.xml", self.render("sitemap.xml", &ctx)?.as_bytes())?;

@@ -154,18 +154,7 @@ pub fn town_slug(town: &str) -> String {
     crate::slug::town_slug(town)
 }
 
-/// Percent-encode a path for an href (the folder names are Chinese).
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::new();
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::text::encode_path;
 
 pub fn summary(c: &Community, plan: &Plan, has_preview: bool) -> Summary {
     let town = if c.town.raw.trim().is_empty() {

@@ -884,7 +884,7 @@ fn read_sources(ctx: &mut Ctx, top: &Obj) -> Vec<Source> {
         }
         let url = opt_string(ctx, &o, "url");
         if let (Some(u), Some((_, n))) = (&url, o.field("url"))
-            && !(u.starts_with("https://") || u.starts_with("http://"))
+            && !crate::load::site::is_absolute_url(u)
         {
             ctx.schema_error(
                 n.loc,
