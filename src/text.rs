@@ -26,6 +26,20 @@ pub fn ends_with_any<'a>(s: &str, endings: &'a [String]) -> Option<&'a str> {
         .map(String::as_str)
 }
 
+/// Percent-encode a path (RFC 3986: unreserved characters and `/` stay):
+/// for links to the Chinese folder names and SARIF's artifact URIs.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,18 +58,4 @@ mod tests {
         assert_eq!(display_width("a红b"), 4);
         assert_eq!(display_width("\t"), 4);
     }
-}
-
-/// Percent-encode a path (RFC 3986: unreserved characters and `/` stay):
-/// for links to the Chinese folder names and SARIF's artifact URIs.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
