@@ -10,7 +10,7 @@ use std::process::Command;
 use qingpai::diag::Finding;
 use qingpai::load::Content;
 use qingpai::pdf::{self, Input};
-use qingpai::site::theme::{self, Theme};
+use qingpai::theme::{self, Theme};
 
 struct Sample {
     content: Content,

@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use qingpai::diag::Finding;
+use qingpai::draw::gate_drawing;
 use qingpai::fonts::Weight;
 use qingpai::load::Content;
 use qingpai::model::Community;
 use qingpai::pdf::doc::{text_width, wrap};
 use qingpai::pdf::{self, Input};
-use qingpai::site::draw::gate_drawing;
-use qingpai::site::theme::{self, Theme};
+use qingpai::theme::{self, Theme};
 
 struct Sample {
     content: Content,

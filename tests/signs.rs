@@ -12,7 +12,7 @@ use qingpai::diag::Finding;
 use qingpai::load::Content;
 use qingpai::pdf::{self, Input};
 use qingpai::plan::{Plan, Sign};
-use qingpai::site::theme::{self, Theme};
+use qingpai::theme::{self, Theme};
 
 const PT: f64 = 72.0 / 25.4;
 
@@ -60,8 +60,8 @@ fn make(id: &str) -> Made {
     // The website's drawing of each sign, for the raster comparison.
     for (i, s) in gate.all_signs().enumerate() {
         let guide = (s.role == "guide").then_some(&gate.guide);
-        let d = qingpai::site::draw::sign_for_print(&theme, s, guide).unwrap();
-        let png = qingpai::site::draw::png(&d.standalone(), s.width_mm / 2).unwrap();
+        let d = qingpai::draw::sign_for_print(&theme, s, guide).unwrap();
+        let png = qingpai::draw::png(&d.standalone(), s.width_mm / 2).unwrap();
         std::fs::write(dir.join(format!("web-{}.png", i + 1)), png).unwrap();
     }
     Made {

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::diag::Finding;
 use crate::load::Content;
 use crate::model::Community;
-use crate::site::theme::Theme;
+use crate::theme::Theme;
 
 pub const MANIFEST: &str = ".qingpai-manifest.json";
 

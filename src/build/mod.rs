@@ -20,7 +20,8 @@ use rayon::prelude::*;
 
 use crate::check::Report;
 use crate::load::Content;
-use crate::site::{Renderer, pages, theme};
+use crate::site::{Renderer, pages};
+use crate::theme;
 
 pub use writer::Writer;
 

@@ -71,7 +71,7 @@ fn theme(ctx: &mut Ctx, top: &Obj) -> Option<String> {
         .parent()
         .unwrap_or(std::path::Path::new("."))
         .join("themes");
-    let (zh, en) = if !crate::site::theme::valid_name(&name) {
+    let (zh, en) = if !crate::theme::valid_name(&name) {
         (
             format!("主题名“{name}”不能作文件夹名：只写 themes/ 下一个文件夹的名字"),
             format!(

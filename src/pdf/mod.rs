@@ -28,8 +28,8 @@ pub mod svg;
 
 use crate::model::{Community, Site};
 use crate::plan::{GatePlan, Plan};
-use crate::site::theme::Theme;
 use crate::standard::Standard;
+use crate::theme::Theme;
 
 /// Everything a community's PDFs are made from.
 pub struct Input<'a> {

@@ -8,7 +8,7 @@
 //! title block (GB/T 10609.1).
 //!
 //! Where the signs stand comes from the drawing code itself
-//! ([`crate::site::draw::gate_drawing`]), never from reading its SVG back, so
+//! ([`crate::draw::gate_drawing`]), never from reading its SVG back, so
 //! the dimensions are those of the drawing the website shows.
 //!
 //! Text sizes follow GB/T 14691: Chinese at least 3.5 mm (10 pt: a CJK
@@ -19,10 +19,10 @@ use printpdf::Color;
 use super::Input;
 use super::doc::{Doc, PT, grey, rgb, text_width, wrap};
 use super::svg;
+use crate::draw::{GateDrawing, SignBox};
 use crate::fonts::{Anchor, Weight};
 use crate::model::Place;
 use crate::plan::{Action, Sign, SignAction};
-use crate::site::draw::{GateDrawing, SignBox};
 
 const W: f32 = 420.0;
 const H: f32 = 297.0;
@@ -624,7 +624,7 @@ fn area(i: usize, first_top: f32) -> (usize, f32, f32, f32) {
 pub fn sheet(input: &Input) -> Result<Vec<u8>, String> {
     let c = input.c;
     let name = c.name.raw.trim();
-    let g = crate::site::draw::gate_drawing(input.theme, input.gate).map_err(|e| e.to_string())?;
+    let g = crate::draw::gate_drawing(input.theme, input.gate).map_err(|e| e.to_string())?;
     let signs: Vec<&Sign> = input.gate.all_signs().collect();
 
     // Sheet 2's table first: where it ends, the list begins.

@@ -12,9 +12,9 @@
 use super::Input;
 use super::doc::{Doc, Palette, grey, registration, rgb, text_width};
 use super::svg;
+use crate::draw;
 use crate::fonts::{Anchor, Weight};
 use crate::plan::Sign;
-use crate::site::draw;
 
 pub const BLEED: f32 = 3.0;
 /// Beyond the bleed on every side: crop marks and the job line.

@@ -29,7 +29,8 @@ use bytes::Bytes;
 use crate::check::{self, Report};
 use crate::diag::{Lang, Rule};
 use crate::load::{self, Content};
-use crate::site::{BuildError, Renderer, Writer, pages, theme};
+use crate::site::{BuildError, Renderer, Writer, pages};
+use crate::theme;
 use respond::{lock, write};
 use watch::{Event, Watch, WatchSet};
 

@@ -4,11 +4,9 @@
 //! ([`crate::build`]); this module renders.
 
 pub mod charts;
-pub mod draw;
 pub mod pages;
 pub mod search;
 pub mod standard_page;
-pub mod theme;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,6 +16,7 @@ use crate::check::Report;
 use crate::load::Content;
 use crate::model::Channel;
 use crate::plan;
+use crate::{draw, theme};
 
 pub use crate::build::{BuildError, Built, MARKER, Options, Writer, build};
 

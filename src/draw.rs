@@ -7,7 +7,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::plan::{GatePlan, Guide, Sign};
-use crate::site::theme::Theme;
+use crate::theme::Theme;
 
 /// A sign's drawing: its inner SVG (no root element), in millimetres from (0, 0).
 #[derive(Clone, Debug)]

@@ -16,7 +16,7 @@ use crate::fonts::{self, Anchor, Weight};
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
-        &[$(($path, include_bytes!(concat!("../../themes/default/", $path)) as &[u8])),*]
+        &[$(($path, include_bytes!(concat!("../themes/default/", $path)) as &[u8])),*]
     };
 }
 
