@@ -23,6 +23,13 @@
 //!
 //! A killed build leaves its `.NAME.building-PID` or `.NAME.old-PID` folder;
 //! the next build removes those whose process is gone (they carry the marker).
+//!
+//! **The spare**: after a swap the previous site is kept beside the output as
+//! `.NAME.spare` (its unchanged files are hard links shared with the output,
+//! so it costs little disk). The next build takes it as its fresh folder and
+//! brings it up to date: only what changed is written, instead of making
+//! every folder and link of a province's site again. It is never the live
+//! site, so changing it is safe; a build that fails removes it.
 
 use std::collections::BTreeSet;
 use std::ffi::{OsStr, OsString};
@@ -85,10 +92,22 @@ pub struct Publish {
     name: OsString,
     fresh: PathBuf,
     mode: Mode,
+    /// The fresh folder is the previous build's spare, not empty.
+    recycled: bool,
     done: bool,
     /// The one-step exchange; a test puts a refusing one here to run the
     /// fallbacks other systems take.
     exchange: fn(&Path, &Path) -> io::Result<()>,
+}
+
+/// The real output folder, when it exists and a build may publish there: the
+/// checks of [`Publish::prepare`], with nothing made, cleaned or removed (a
+/// build with nothing to do looks at the output through this).
+pub fn existing(output: &Path, content_dir: &Path) -> Result<Option<PathBuf>, Error> {
+    let Ok(target) = resolve(output) else {
+        return Ok(None);
+    };
+    Ok(check_folder(output, &target, content_dir)?.then_some(target))
 }
 
 impl Publish {
@@ -118,6 +137,11 @@ impl Publish {
         if mode == Mode::Swap {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
             let fresh = parent.join(leftover(&name, Leftover::Building, std::process::id()));
+            if exists && claim_spare(parent, &name, &fresh) {
+                let mut p = Publish::new(target, name, fresh, Mode::Swap);
+                p.recycled = true;
+                return Ok(p);
+            }
             match make_fresh(&fresh) {
                 Ok(()) => return Ok(Publish::new(target, name, fresh, Mode::Swap)),
                 // A web root whose parent only the administrator can write:
@@ -141,9 +165,27 @@ impl Publish {
             name,
             fresh,
             mode,
+            recycled: false,
             done: false,
             exchange,
         }
+    }
+
+    /// Is the fresh folder the previous build's spare (a whole site, one
+    /// build old) rather than an empty folder?
+    pub fn recycled(&self) -> bool {
+        self.recycled
+    }
+
+    /// The spare turned out unusable (written by another program, changed by
+    /// hand): start from an empty fresh folder after all.
+    pub fn discard_recycled(&mut self) -> Result<(), Error> {
+        if self.recycled {
+            fs::remove_dir_all(&self.fresh).map_err(|e| Error::io(&self.fresh, &e))?;
+            make_fresh(&self.fresh).map_err(|e| Error::io(&self.fresh, &e))?;
+            self.recycled = false;
+        }
+        Ok(())
     }
 
     /// The folder to write the site into.
@@ -186,12 +228,8 @@ impl Publish {
         }
         match (self.exchange)(&self.fresh, &self.target) {
             Ok(()) => {
-                // The fresh path now holds the previous site.
-                let gone = match fs::rename(&self.fresh, &old) {
-                    Ok(()) => &old,
-                    Err(_) => &self.fresh,
-                };
-                let _ = fs::remove_dir_all(gone);
+                // The fresh path now holds the previous site: the spare.
+                keep_as_spare(&parent, &self.name, &self.fresh);
                 return Ok(());
             }
             Err(e) if crosses_mount(&e) => return self.copy_in_place(),
@@ -209,7 +247,7 @@ impl Publish {
             let _ = fs::rename(&old, &self.target);
             return Err(Error::io(&self.target, &e));
         }
-        let _ = fs::remove_dir_all(&old);
+        keep_as_spare(&parent, &self.name, &old);
         Ok(())
     }
 
@@ -338,6 +376,41 @@ fn parse_leftover(file: &OsStr, name: &OsStr) -> Option<(Leftover, u32)> {
         return None;
     }
     Some((kind, pid.parse().ok()?))
+}
+
+fn spare_name(name: &OsStr) -> OsString {
+    let mut s = OsString::from(".");
+    s.push(name);
+    s.push(".spare");
+    s
+}
+
+/// Take the spare as the fresh folder `fresh` (one rename: of two builds at
+/// once, one gets it and the other starts empty).
+fn claim_spare(parent: &Path, name: &OsStr, fresh: &Path) -> bool {
+    let spare = parent.join(spare_name(name));
+    let ours = fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir())
+        && fs::symlink_metadata(spare.join(MARKER)).is_ok_and(|m| m.is_file());
+    ours && remove_ours(fresh).is_ok() && fs::rename(&spare, fresh).is_ok()
+}
+
+/// Keep the site just replaced, now at `old`, as the spare (an older spare
+/// gives way); a folder qingpai did not write is removed instead.
+fn keep_as_spare(parent: &Path, name: &OsStr, old: &Path) {
+    let spare = parent.join(spare_name(name));
+    let marked = fs::symlink_metadata(old.join(MARKER)).is_ok_and(|m| m.is_file());
+    if !(marked && remove_ours(&spare).is_ok() && fs::rename(old, &spare).is_ok()) {
+        let _ = fs::remove_dir_all(old);
+    }
+}
+
+/// Remove what killed builds left beside `target` (and inside it, for an
+/// output published in place): a build with nothing to do does this too.
+pub fn clean_leftovers(target: &Path) {
+    if let (Some(parent), Some(name)) = (target.parent(), target.file_name()) {
+        clean_stale(parent, name);
+        clean_stale(target, name);
+    }
 }
 
 /// Make a new folder (not one that is there already) carrying the marker, so

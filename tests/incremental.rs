@@ -74,6 +74,10 @@ fn build_in(content: &Path, out: &Path) -> usize {
         "{stdout}{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    // Nothing to do: the output was left as it was.
+    if stdout.contains(" is up to date: ") {
+        return 0;
+    }
     // "...; 3 communities rendered, in 0.4 s."
     let before = stdout
         .split(" communities rendered")
@@ -121,6 +125,51 @@ fn nothing_changed_rewrites_nothing() {
     for (k, v) in &first {
         assert_eq!(v.2, second[k].2, "{k} is byte-identical");
     }
+}
+
+/// The up-to-date answer is only given when the output is as the last build
+/// left it: a file removed or altered by hand, or one added, is put right.
+#[test]
+fn an_output_changed_by_hand_is_rebuilt() {
+    let f = county();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build(&f, &out);
+    let first = files(&out);
+    let run = |out: &Path| {
+        let run = common::qingpai_in(
+            f.path(),
+            &["build", "--output", out.to_str().unwrap(), "--lang", "en"],
+        );
+        assert_eq!(run.status.code(), Some(0));
+        String::from_utf8_lossy(&run.stdout).into_owned()
+    };
+    assert!(run(&out).contains(" is up to date: "));
+
+    std::fs::remove_file(out.join("communities/a/index.html")).unwrap();
+    let said = run(&out);
+    assert!(!said.contains("up to date"), "{said}");
+    assert!(
+        std::fs::read(out.join("communities/a/index.html")).unwrap()
+            == first["communities/a/index.html"].2,
+        "the removed page is back as it was"
+    );
+
+    std::fs::write(out.join("towns/甲镇/index.html"), "<p>defaced</p>").unwrap();
+    assert!(!run(&out).contains("up to date"));
+    assert!(
+        std::fs::read(out.join("towns/甲镇/index.html")).unwrap()
+            == first["towns/甲镇/index.html"].2,
+        "the town page is put right"
+    );
+
+    std::fs::write(out.join("extra.html"), "<p>left by hand</p>").unwrap();
+    assert!(!run(&out).contains("up to date"));
+    assert!(
+        !out.join("extra.html").exists(),
+        "the output is the site alone"
+    );
+    assert!(run(&out).contains(" is up to date: "));
 }
 
 #[test]
@@ -225,4 +274,65 @@ fn a_cache_of_another_program_is_not_used() {
     json["program"] = "qingpai 0.0.1 other".into();
     std::fs::write(&manifest, serde_json::to_vec(&json).unwrap()).unwrap();
     assert_eq!(build(&f, &out), 3, "a cold build");
+}
+
+/// Builds that bring the spare (the site one build older) up to date give
+/// exactly the site a cold build gives: the same files, the same bytes; a
+/// community removed from the content is gone; a spare changed by hand is
+/// not used.
+#[test]
+fn builds_on_the_spare_equal_a_cold_build() {
+    let f = county();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let spare = tmp.path().join(".site.spare");
+    build(&f, &out);
+    let edit = |path: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(f.path().join(path)).unwrap();
+        assert!(text.contains(from), "{from} in {path}");
+        f.write(path, &text.replace(from, to));
+    };
+    edit("communities/甲镇/b.yaml", "  - 乙社区服务站\n", "");
+    assert_eq!(build(&f, &out), 1);
+    assert!(spare.is_dir(), "the replaced site is kept as the spare");
+    edit("communities/乙镇/c.yaml", "  - 丙社区服务站\n", "");
+    assert_eq!(build(&f, &out), 1, "b is in the live site, c is rendered");
+    std::fs::remove_file(f.path().join("communities/甲镇/a.yaml")).unwrap();
+    edit(
+        "communities/甲镇/b.yaml",
+        "name: 乙社区\n",
+        "name: 乙社区\n# 再改一次\n",
+    );
+    assert_eq!(build(&f, &out), 1, "only b is rendered");
+    assert!(
+        !out.join("communities/a").exists(),
+        "a removed community is gone"
+    );
+
+    let same_as_cold = |out: &Path| {
+        let cold = tempfile::tempdir().unwrap();
+        let cold_out = cold.path().join("site");
+        build(&f, &cold_out);
+        let (warm, cold) = (files(out), files(&cold_out));
+        assert_eq!(
+            warm.keys().collect::<Vec<_>>(),
+            cold.keys().collect::<Vec<_>>(),
+            "the same files as a cold build"
+        );
+        // The manifest holds each file's time, which differs.
+        for (k, v) in warm.iter().filter(|(k, _)| *k != ".qingpai-manifest.json") {
+            assert!(v.2 == cold[k].2, "{k} differs from a cold build's");
+        }
+    };
+    same_as_cold(&out);
+
+    // A spare changed by hand is not trusted: the build starts afresh.
+    std::fs::write(spare.join("index.html"), "<p>changed</p>").unwrap();
+    edit(
+        "communities/乙镇/c.yaml",
+        "name: 丙社区\n",
+        "name: 丙社区\n# 又改\n",
+    );
+    assert_eq!(build(&f, &out), 1);
+    same_as_cold(&out);
 }

@@ -215,7 +215,7 @@ fn a_bare_path_base_url_builds_but_warns() {
     assert_eq!(o.status.code(), Some(0));
     let warning = common::stderr(&o);
     assert!(
-        warning.starts_with("warning: --base-url: “/” 不是完整的网址")
+        warning.starts_with("warning: --base-url: “/”不是完整的网址")
             && warning.contains("sitemap.xml"),
         "{warning}"
     );

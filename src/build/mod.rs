@@ -44,6 +44,9 @@ pub struct Built {
     pub reused: usize,
     /// Communities whose files were rendered (the rest were taken over).
     pub rendered_communities: usize,
+    /// Nothing had changed since the last build: the output was left as it
+    /// was, not a file touched.
+    pub up_to_date: bool,
 }
 
 #[derive(Debug)]
@@ -91,28 +94,66 @@ pub fn build(
         }
     };
 
+    let r = Renderer::new(
+        content,
+        &report,
+        &theme,
+        opts.base_url.as_deref(),
+        opts.previews,
+    )
+    .with_pdf(opts.pdf);
+    let keys = Keys::of(&r, &theme, opts);
+
+    // Nothing changed since the last build, and its output is still as it
+    // left it: nothing to render, link or publish.
+    let existing = match crate::output::existing(&opts.output, &content.dir) {
+        Ok(t) => t,
+        Err(e) => return Err((e.into(), report)),
+    };
+    if let Some(target) = existing
+        && let Some(m) = cache::Manifest::read(&target)
+        && m.site == keys.site
+        && m.intact(&target)
+    {
+        crate::output::clean_leftovers(&target);
+        return Ok(Built {
+            pages: m.pages,
+            files: m.files.len() + 1,
+            bytes: m.files.values().map(|s| s.len).sum(),
+            seconds: start.elapsed().as_secs_f64(),
+            reused: m.files.len() + 1,
+            rendered_communities: 0,
+            up_to_date: true,
+            report,
+        });
+    }
+
     // The output is checked and a fresh folder made only now: a build that
     // stops earlier (input errors, a bad theme) touches nothing.
     let publish = match crate::output::Publish::prepare(&opts.output, &content.dir) {
         Ok(p) => p,
         Err(e) => return Err((e.into(), report)),
     };
+    let mut publish = publish;
     // What the previous build made, when this program made it.
     let previous = cache::Manifest::read(publish.target());
+    // The spare (the site one build older), when it is still as it was left.
+    let spare = match publish.recycled() {
+        true => cache::Manifest::read(publish.fresh()).filter(|m| m.intact(publish.fresh())),
+        false => None,
+    };
+    if spare.is_none()
+        && let Err(e) = publish.discard_recycled()
+    {
+        return Err((e.into(), report));
+    }
     let writer = Writer::new(publish.fresh().to_owned())
-        .with_previous(previous.as_ref().map(|_| publish.target().to_owned()));
+        .with_previous(previous.as_ref().map(|_| publish.target().to_owned()))
+        .recycled(spare.is_some());
     let mut rendered_communities = 0;
     // A panic in rendering (a bug) must not leave the half-written folder behind.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let r = Renderer::new(
-            content,
-            &report,
-            &theme,
-            opts.base_url.as_deref(),
-            opts.previews,
-        )
-        .with_pdf(opts.pdf);
-        render_all(&r, &theme, opts, previous.as_ref(), &writer).map(|(pages, n)| {
+        render_all(&r, &keys, previous.as_ref(), spare.as_ref(), &writer).map(|(pages, n)| {
             rendered_communities = n;
             pages
         })
@@ -139,60 +180,86 @@ pub fn build(
         seconds: start.elapsed().as_secs_f64(),
         reused: writer.reused.load(Ordering::Relaxed),
         rendered_communities,
+        up_to_date: false,
     })
+}
+
+/// What the build's artefacts are made from: every community's key (in
+/// content order) and the key of the whole output.
+struct Keys {
+    communities: Vec<String>,
+    site: String,
+}
+
+impl Keys {
+    fn of(r: &Renderer, theme: &theme::Theme, opts: &Options) -> Keys {
+        let content = r.content;
+        let options = format!(
+            "base_url={:?} previews={} pdf={}",
+            r.base_url, opts.previews, opts.pdf
+        );
+        let base = cache::base_key(content, theme, &options, r.built_on());
+        let communities: Vec<String> = content
+            .communities
+            .par_iter()
+            .map(|c| cache::community_key(&base, content, c, r.findings(c)))
+            .collect();
+        let of_communities: std::collections::HashSet<&str> = content
+            .communities
+            .iter()
+            .map(|c| c.file.as_str())
+            .collect();
+        let site = cache::site_key(
+            &base,
+            content
+                .communities
+                .iter()
+                .zip(&communities)
+                .map(|(c, k)| (c.id.as_str(), k.as_str())),
+            r.report
+                .findings
+                .iter()
+                .filter(|f| !of_communities.contains(f.file.as_str())),
+        );
+        Keys { communities, site }
+    }
 }
 
 /// Render everything, taking over what is unchanged. Returns the number of
 /// pages and of communities rendered.
 fn render_all(
     r: &Renderer,
-    theme: &theme::Theme,
-    opts: &Options,
+    keys: &Keys,
     previous: Option<&cache::Manifest>,
+    spare: Option<&cache::Manifest>,
     w: &Writer,
 ) -> Result<(usize, usize), BuildError> {
     let content = r.content;
-    let options = format!(
-        "base_url={:?} previews={} pdf={}",
-        r.base_url, opts.previews, opts.pdf
-    );
-    let base = cache::base_key(content, theme, &options, r.built_on());
-    let done: Vec<(pages::Summary, Option<cache::Made>, bool)> = content
+    let done: Vec<(pages::Summary, bool)> = content
         .communities
         .par_iter()
-        .map(|c| {
-            let key = cache::community_key(&base, content, c, r.findings(c));
-            if let Some(old) = previous.and_then(|p| p.communities.get(&c.id))
-                && old.key == key
+        .zip(&keys.communities)
+        .map(|(c, key)| {
+            // Already in the recycled folder, or in the live site: taken
+            // over; otherwise rendered.
+            if let Some(s) = spare
+                && let Some(old) = s.communities.get(&c.id)
+                && old.key == *key
+                && w.keep_all(&old.files, &s.files)
             {
-                let mut taken = Vec::new();
-                if old.files.iter().all(|f| {
-                    let ok = w.reuse(f);
-                    if ok {
-                        taken.push(f.as_str());
-                    }
-                    ok
-                }) {
-                    return Ok((r.summary(c), Some(old.clone()), false));
-                }
-                for f in taken {
-                    w.forget(f);
-                }
+                return Ok((r.summary(c), false));
             }
-            r.community(c, w).map(|s| {
-                (
-                    s,
-                    Some(cache::Made {
-                        key,
-                        files: Vec::new(),
-                    }),
-                    true,
-                )
-            })
+            if let Some(old) = previous.and_then(|p| p.communities.get(&c.id))
+                && old.key == *key
+                && w.reuse_all(&old.files)
+            {
+                return Ok((r.summary(c), false));
+            }
+            r.community(c, w).map(|s| (s, true))
         })
         .collect::<Result<_, BuildError>>()?;
-    let rendered = done.iter().filter(|d| d.2).count();
-    let summaries: Vec<pages::Summary> = done.iter().map(|d| d.0.clone()).collect();
+    let rendered = done.iter().filter(|d| d.1).count();
+    let summaries: Vec<pages::Summary> = done.into_iter().map(|d| d.0).collect();
     let towns = pages::towns(&summaries);
     let table = r.table();
     let mut count = summaries.len();
@@ -202,27 +269,37 @@ fn render_all(
     count += 1 + r.fixed_pages(w)?;
     r.indexes(&summaries, &towns, w)?;
     r.assets(w)?;
+    if let Some(s) = spare {
+        w.remove_stale(s.files.keys());
+    }
 
-    // The manifest: each community's key and the files it has now.
-    let mut files: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    // The manifest: each community's key and files, every file's stamp.
     let written = w.written();
-    for f in &written {
+    let mut by_community: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for (f, _) in &written {
         if let Some(rest) = f.strip_prefix("communities/")
             && let Some((id, _)) = rest.split_once('/')
         {
-            files.entry(id).or_default().push(f.clone());
+            by_community.entry(id).or_default().push(f.clone());
         }
     }
     let mut manifest = cache::Manifest {
         program: cache::program(),
+        site: keys.site.clone(),
+        pages: count,
+        files: written.iter().cloned().collect(),
         communities: Default::default(),
     };
-    for (c, (_, made, _)) in content.communities.iter().zip(done) {
-        if let Some(mut made) = made {
-            made.files = files.remove(c.id.as_str()).unwrap_or_default();
-            made.files.sort();
-            manifest.communities.insert(c.id.clone(), made);
-        }
+    for (c, key) in content.communities.iter().zip(&keys.communities) {
+        let mut files = by_community.remove(c.id.as_str()).unwrap_or_default();
+        files.sort();
+        manifest.communities.insert(
+            c.id.clone(),
+            cache::Made {
+                key: key.clone(),
+                files,
+            },
+        );
     }
     w.write(cache::MANIFEST, &manifest.to_json())?;
     Ok((count, rendered))

@@ -36,7 +36,25 @@ pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
         Ok(built) => {
             let mut out = report::text::summary_line(&built.report, lang);
             out.push('\n');
-            out.push_str(&if zh {
+            out.push_str(&if built.up_to_date {
+                if zh {
+                    format!(
+                        "网站 {} 已是最新：清单、site.yaml、标准、主题和程序都与上次生成时相同，没有改动任何文件（{} 个页面，{} 个文件），用时 {:.1} 秒。\n",
+                        args.output.display(),
+                        built.pages,
+                        built.files,
+                        built.seconds
+                    )
+                } else {
+                    format!(
+                        "the site in {} is up to date: inventories, site.yaml, standard, theme and program are as at the last build; no file touched ({} pages, {} files), in {:.1} s.\n",
+                        args.output.display(),
+                        built.pages,
+                        built.files,
+                        built.seconds
+                    )
+                }
+            } else if zh {
                 format!(
                     "已生成网站 {}：{} 个页面，{} 个文件（{} 个与上次相同、直接沿用），{:.1} MB；重新生成了 {} 个村(社区)，用时 {:.1} 秒。\n",
                     args.output.display(),
@@ -141,22 +159,22 @@ fn relative_base_url(
         match line {
             Some(n) => (
                 format!("site.yaml:{}:1", n + 1),
-                format!("base_url“{url}”"),
-                format!("base_url `{url}`"),
+                format!("base_url“{url}”不是完整的网址"),
+                format!("base_url `{url}` is not a full address"),
             ),
             None => (
                 "site.yaml:1:1".to_owned(),
-                "没有写 base_url，网址按“/”生成".to_owned(),
-                "no base_url: addresses are written from `/`".to_owned(),
+                "没有写 base_url，网址都按“/”生成，不是完整的网址".to_owned(),
+                "no base_url: addresses are written from `/`, not full addresses".to_owned(),
             ),
         }
     };
     Some(match lang {
         Lang::Zh => format!(
-            "warning: {at}: {what_zh} 不是完整的网址：sitemap.xml 里的网址、robots.txt 的 Sitemap 行和规范链接（canonical）都要 https:// 开头的完整地址，搜索引擎才认；网站本身照常可用。\n  = 建议: 在 site.yaml 写上网站正式发布的地址，如 base_url: https://minzheng.example.gov.cn/qingpai/，或生成时加 --base-url https://…/"
+            "warning: {at}: {what_zh}：sitemap.xml 里的网址、robots.txt 的 Sitemap 行和规范链接（canonical）都要 https:// 开头的完整地址，搜索引擎才认；网站本身照常可用。\n  = 建议: 在 site.yaml 写上网站正式发布的地址，如 base_url: https://minzheng.example.gov.cn/qingpai/，或生成时加 --base-url https://…/"
         ),
         Lang::En => format!(
-            "warning: {at}: {what_en} is not a full address: sitemap.xml, robots.txt's Sitemap line and canonical links need an https:// address for search engines; the site itself works as it is.\n  = help: write the address the site is published at in site.yaml, e.g. base_url: https://minzheng.example.gov.cn/qingpai/, or build with --base-url https://…/"
+            "warning: {at}: {what_en}; sitemap.xml, robots.txt's Sitemap line and canonical links need an https:// address for search engines; the site itself works as it is.\n  = help: write the address the site is published at in site.yaml, e.g. base_url: https://minzheng.example.gov.cn/qingpai/, or build with --base-url https://…/"
         ),
     })
 }

@@ -375,8 +375,43 @@ impl Doc {
         compress(&mut lo);
         let mut out = Vec::new();
         lo.save_to(&mut out).expect("writing to memory");
+        content_id(&mut out);
         out
     }
+}
+
+/// printpdf names each file with a random `/ID`: the same sheet built twice
+/// would differ, and the incremental build could not tell it is unchanged.
+/// The ID becomes the first 16 bytes of the file's own SHA-256 (ISO 32000
+/// asks an ID to be unique to the file's content; same length, so the cross
+/// reference table stays right).
+fn content_id(pdf: &mut [u8]) {
+    use sha2::{Digest, Sha256};
+    let Some(at) = pdf.windows(5).rposition(|w| w == b"/ID[(") else {
+        return;
+    };
+    let start = at + 5;
+    let Some(len) = pdf[start..].iter().position(|&b| b == b')') else {
+        return;
+    };
+    let Some(second) = pdf.get(start + len + 2..start + len + 2 + len) else {
+        return;
+    };
+    if len != 32 || pdf[start + len + 1] != b'(' || second.contains(&b')') {
+        return;
+    }
+    for b in &mut pdf[start..start + len] {
+        *b = b'0';
+    }
+    for b in &mut pdf[start + len + 2..start + 2 * len + 2] {
+        *b = b'0';
+    }
+    let hex: String = Sha256::digest(&*pdf)[..16]
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    pdf[start..start + len].copy_from_slice(hex.as_bytes());
+    pdf[start + len + 2..start + 2 * len + 2].copy_from_slice(hex.as_bytes());
 }
 
 /// Deflate level for PDF streams. lopdf's own `compress` uses the best
