@@ -1021,7 +1021,17 @@ mod tests {
             assert_eq!(left, [MARKER, "a", "index.html"], "{mode:?}");
             let mut beside = entries(root.path()).unwrap();
             beside.sort();
-            assert_eq!(beside, ["content", "out"], "{mode:?}");
+            // A swap keeps the replaced site as the spare.
+            let spare: &[&str] = match mode {
+                Mode::Swap => &[".out.spare"],
+                Mode::InPlace => &[],
+            };
+            assert_eq!(beside, [spare, &["content", "out"]].concat(), "{mode:?}");
+            if mode == Mode::Swap {
+                let spare = root.path().join(".out.spare");
+                assert_eq!(read(&spare.join("index.html")), "old index");
+                fs::remove_dir_all(spare).unwrap();
+            }
         }
     }
 
