@@ -94,6 +94,8 @@ pub struct Publish {
     mode: Mode,
     /// The fresh folder is the previous build's spare, not empty.
     recycled: bool,
+    /// Removing a discarded spare, while the build goes on.
+    cleanup: Option<std::thread::JoinHandle<()>>,
     done: bool,
     /// The one-step exchange; a test puts a refusing one here to run the
     /// fallbacks other systems take.
@@ -166,6 +168,7 @@ impl Publish {
             fresh,
             mode,
             recycled: false,
+            cleanup: None,
             done: false,
             exchange,
         }
@@ -179,9 +182,21 @@ impl Publish {
 
     /// The spare turned out unusable (written by another program, changed by
     /// hand): start from an empty fresh folder after all.
+    ///
+    /// Removing a province's site takes seconds: it is moved aside and
+    /// removed while the build renders (a killed build leaves it marked, for
+    /// the next build to remove).
     pub fn discard_recycled(&mut self) -> Result<(), Error> {
         if self.recycled {
-            fs::remove_dir_all(&self.fresh).map_err(|e| Error::io(&self.fresh, &e))?;
+            let parent = self.target.parent().expect("checked in prepare");
+            let aside = parent.join(leftover(&self.name, Leftover::Old, std::process::id()));
+            if remove_ours(&aside).is_ok() && fs::rename(&self.fresh, &aside).is_ok() {
+                self.cleanup = Some(std::thread::spawn(move || {
+                    let _ = fs::remove_dir_all(aside);
+                }));
+            } else {
+                fs::remove_dir_all(&self.fresh).map_err(|e| Error::io(&self.fresh, &e))?;
+            }
             make_fresh(&self.fresh).map_err(|e| Error::io(&self.fresh, &e))?;
             self.recycled = false;
         }
@@ -333,6 +348,11 @@ impl Publish {
 
 impl Drop for Publish {
     fn drop(&mut self) {
+        // The site is published (or not) first; then the discarded spare's
+        // removal is waited for.
+        if let Some(cleanup) = self.cleanup.take() {
+            let _ = cleanup.join();
+        }
         if !self.done {
             let _ = fs::remove_dir_all(&self.fresh);
             if self.mode == Mode::InPlace {

@@ -630,5 +630,8 @@ pub fn xlsx(table: &Table, meta: &Meta) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
             // build then keeps it untouched).
             .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::parse_from_str(&meta.date)?),
     );
+    // The fastest deflate: a province's workbook (10,000 rows) took 0.6 s at
+    // the default level, most of an incremental build.
+    book.set_zip_compression_level(1);
     book.save_to_buffer()
 }

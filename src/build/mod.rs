@@ -66,6 +66,22 @@ impl BuildError {
     }
 }
 
+/// With `QINGPAI_TIMINGS=1`, each phase of a build prints its time on stderr
+/// (for the benchmark and for finding where a slow build goes).
+pub fn phase(what: &str) {
+    use std::sync::Mutex;
+    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+    if std::env::var_os("QINGPAI_TIMINGS").is_none() {
+        return;
+    }
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    let now = Instant::now();
+    if let Some(t) = *last {
+        eprintln!("{what}: {:.0} ms", (now - t).as_secs_f64() * 1000.0);
+    }
+    *last = Some(now);
+}
+
 /// The marker in every output folder (its home is the publishing module).
 pub use crate::output::MARKER;
 
@@ -103,6 +119,7 @@ pub fn build(
     )
     .with_pdf(opts.pdf);
     let keys = Keys::of(&r, &theme, opts);
+    phase("keys");
 
     // Nothing changed since the last build, and its output is still as it
     // left it: nothing to render, link or publish.
@@ -110,8 +127,10 @@ pub fn build(
         Ok(t) => t,
         Err(e) => return Err((e.into(), report)),
     };
+    let last = existing.as_ref().and_then(|t| cache::Manifest::read(t));
+    phase("read the manifest");
     if let Some(target) = existing
-        && let Some(m) = cache::Manifest::read(&target)
+        && let Some(m) = last
         && m.site == keys.site
         && m.intact(&target)
     {
@@ -150,6 +169,7 @@ pub fn build(
     let writer = Writer::new(publish.fresh().to_owned())
         .with_previous(previous.as_ref().map(|_| publish.target().to_owned()))
         .recycled(spare.is_some());
+    phase("prepare the folder");
     let mut rendered_communities = 0;
     // A panic in rendering (a bug) must not leave the half-written folder behind.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -172,6 +192,7 @@ pub fn build(
     if let Err(e) = publish.commit() {
         return Err((e.into(), report));
     }
+    phase("publish");
     Ok(Built {
         report,
         pages,
@@ -258,17 +279,27 @@ fn render_all(
             r.community(c, w).map(|s| (s, true))
         })
         .collect::<Result<_, BuildError>>()?;
+    phase("communities");
     let rendered = done.iter().filter(|d| d.1).count();
     let summaries: Vec<pages::Summary> = done.into_iter().map(|d| d.0).collect();
     let towns = pages::towns(&summaries);
     let table = r.table();
-    let mut count = summaries.len();
-    count += r.towns(&towns, None, w)?;
-    r.index(&summaries, &towns, w)?;
-    r.stats(&table, w)?;
-    count += 1 + r.fixed_pages(w)?;
-    r.indexes(&summaries, &towns, w)?;
-    r.assets(w)?;
+    // The statistics (the workbook is the slowest) beside the pages.
+    let (stats, pages) = rayon::join(
+        || r.stats(&table, w),
+        || -> Result<usize, BuildError> {
+            let mut count = summaries.len();
+            count += r.towns(&towns, None, w)?;
+            r.index(&summaries, &towns, w)?;
+            count += 1 + r.fixed_pages(w)?;
+            r.indexes(&summaries, &towns, w)?;
+            r.assets(w)?;
+            Ok(count)
+        },
+    );
+    stats?;
+    let count = pages?;
+    phase("aggregates: pages, indexes, stats");
     if let Some(s) = spare {
         w.remove_stale(s.files.keys());
     }
@@ -302,5 +333,6 @@ fn render_all(
         );
     }
     w.write(cache::MANIFEST, &manifest.to_json())?;
+    phase("manifest");
     Ok((count, rendered))
 }
