@@ -6,8 +6,10 @@
 //!     cargo bench --bench county -- --only check --runs 9 --keep /tmp/county   # `check` alone
 //!
 //! It prints wall time (min and median over the runs) and the peak memory of
-//! each command, and for `check` the median CPU time. Nothing here is
-//! asserted: the figures go into the README.
+//! each command, and for `check` the median CPU time; where Hugo is installed,
+//! Hugo building the same records as plain pages, in the same run, as the
+//! yardstick for a cold build. Nothing here is asserted: the figures go into
+//! the README.
 
 use std::path::Path;
 use std::process::Command;
@@ -165,29 +167,13 @@ fn time_cpu(
     let mut peak = 0.0f64;
     let mut code = 0;
     for _ in 0..runs {
-        let start = Instant::now();
-        // Reaped by wait4 below, which also gives the child's peak memory.
-        #[allow(clippy::zombie_processes)]
-        let child = Command::new(bin)
-            .args(args)
-            .arg("--content")
-            .arg(content)
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut status = 0;
-        // SAFETY: wait4 writes the child's status and resource usage into our locals.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-        times.push(start.elapsed());
-        let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-        cpu.push(tv(usage.ru_utime) + tv(usage.ru_stime));
-        peak = peak.max(usage.ru_maxrss as f64 / 1024.0);
-        code = if libc::WIFEXITED(status) {
-            libc::WEXITSTATUS(status)
-        } else {
-            -1
-        };
+        let mut cmd = Command::new(bin);
+        cmd.args(args).arg("--content").arg(content);
+        let (t, c, p, status) = measure(cmd);
+        times.push(t);
+        cpu.push(c);
+        peak = peak.max(p);
+        code = status;
     }
     times.sort();
     cpu.sort();
@@ -198,6 +184,84 @@ fn time_cpu(
         peak,
         code,
     )
+}
+
+/// Run a command once: its wall time, CPU time (user + system, all
+/// threads), peak memory in MiB and exit status.
+fn measure(mut cmd: Command) -> (Duration, Duration, f64, i32) {
+    let start = Instant::now();
+    // Reaped by wait4 below, which also gives the child's peak memory.
+    #[allow(clippy::zombie_processes)]
+    let child = cmd.stdout(std::process::Stdio::null()).spawn().unwrap();
+    let mut status = 0;
+    // SAFETY: wait4 writes the child's status and resource usage into our locals.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (
+        wall,
+        tv(usage.ru_utime) + tv(usage.ru_stime),
+        usage.ru_maxrss as f64 / 1024.0,
+        code,
+    )
+}
+
+/// The same records for Hugo, as plain pages: one Markdown page per
+/// community (its name as the title, its inventory as the text) under its
+/// town, and the smallest layouts that list and show them. The issue's
+/// yardstick: a cold `build --no-pdf` should take no longer than Hugo here.
+fn hugo_site(content: &Path, site: &Path) {
+    let _ = std::fs::remove_dir_all(site);
+    for (name, text) in [
+        (
+            "config.toml",
+            "baseURL = '/'\ntitle = 'bench'\ndisableKinds = ['taxonomy', 'term']\n",
+        ),
+        (
+            "layouts/_default/baseof.html",
+            "<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+        ),
+        (
+            "layouts/_default/single.html",
+            "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n",
+        ),
+        (
+            "layouts/_default/list.html",
+            "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
+        ),
+    ] {
+        let path = site.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    for town in std::fs::read_dir(content.join("communities")).unwrap().flatten() {
+        let dir = site.join("content").join(town.file_name());
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("_index.md"),
+            format!("---\ntitle: \"{}\"\n---\n", town.file_name().to_string_lossy()),
+        )
+        .unwrap();
+        for file in std::fs::read_dir(town.path()).unwrap().flatten() {
+            let yaml = std::fs::read_to_string(file.path()).unwrap();
+            let name = yaml
+                .lines()
+                .find_map(|l| l.strip_prefix("name: "))
+                .unwrap_or("?");
+            let stem = file.path().file_stem().unwrap().to_string_lossy().into_owned();
+            std::fs::write(
+                dir.join(format!("{stem}.md")),
+                format!("---\ntitle: \"{name}\"\n---\n\n```yaml\n{yaml}```\n"),
+            )
+            .unwrap();
+        }
+    }
 }
 
 /// [`time`] of a cold build: the output folder (and with it the previous
@@ -341,6 +405,42 @@ fn main() {
     let out = out_dir.path().join("bench-output");
     let out_s = out.to_str().unwrap();
     let build_runs = runs.min(3);
+    // Hugo on the same records, when it is installed (`apt-get install hugo`).
+    let hugo_installed = Command::new("hugo")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if wants("build") && hugo_installed {
+        let site = out_dir.path().join("hugo-site");
+        hugo_site(&dir, &site);
+        let mut times = Vec::new();
+        let mut peak = 0.0f64;
+        for _ in 0..build_runs {
+            let _ = std::fs::remove_dir_all(site.join("public"));
+            let _ = std::fs::remove_dir_all(site.join("resources"));
+            let mut cmd = Command::new("hugo");
+            cmd.args(["--quiet", "--source"]).arg(&site);
+            let (t, _, p, code) = measure(cmd);
+            assert_eq!(code, 0, "hugo failed");
+            times.push(t);
+            peak = peak.max(p);
+        }
+        times.sort();
+        let version = Command::new("hugo").arg("version").output().unwrap();
+        println!(
+            "hugo, the same records as plain pages: min {:.2}s, median {:.2}s over {build_runs} runs; peak memory {peak:.0} MiB ({})",
+            times[0].as_secs_f64(),
+            times[times.len() / 2].as_secs_f64(),
+            String::from_utf8_lossy(&version.stdout)
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("?"),
+        );
+        let _ = std::fs::remove_dir_all(&site);
+    } else if wants("build") {
+        println!("hugo: not installed, not measured (apt-get install hugo)");
+    }
+
     if wants("build") {
         for (label, extra) in [
             ("build --no-pdf --no-previews", &["--no-previews"][..]),
