@@ -33,7 +33,13 @@ pub struct Font {
     face: Face<'static>,
     units_per_em: f32,
     glyphs: RwLock<HashMap<char, Option<Arc<Glyph>>>>,
+    /// Advances of the Basic Multilingual Plane, as `f32` bits, [`UNKNOWN`]
+    /// until first asked for.
+    advances: Box<[std::sync::atomic::AtomicU32]>,
 }
+
+/// No advance known yet (not the bits of any advance a font has).
+const UNKNOWN: u32 = u32::MAX;
 
 impl Font {
     fn new(data: &'static [u8]) -> Font {
@@ -43,6 +49,9 @@ impl Font {
             face,
             units_per_em,
             glyphs: RwLock::new(HashMap::new()),
+            advances: (0..0x1_0000)
+                .map(|_| std::sync::atomic::AtomicU32::new(UNKNOWN))
+                .collect(),
         }
     }
 
@@ -79,9 +88,40 @@ impl Font {
     /// Width of `text` at `size` (user units).
     pub fn width(&self, text: &str, size: f32) -> f32 {
         let scale = size / self.units_per_em;
-        text.chars()
-            .map(|c| self.glyph(c).map_or(self.units_per_em, |g| g.advance) * scale)
-            .sum()
+        text.chars().map(|c| self.advance(c) * scale).sum()
+    }
+
+    /// The advance of `c` in font units (a missing glyph: one em). Text is
+    /// measured often (wrapping tries every break): characters of the
+    /// Basic Multilingual Plane are looked up in a table without a lock.
+    fn advance(&self, c: char) -> f32 {
+        use std::sync::atomic::Ordering;
+        let Some(slot) = self.advances.get(c as usize) else {
+            return self.glyph(c).map_or(self.units_per_em, |g| g.advance);
+        };
+        let v = slot.load(Ordering::Relaxed);
+        if v != UNKNOWN {
+            return f32::from_bits(v);
+        }
+        let a = self.face.glyph_index(c).map_or(self.units_per_em, |id| {
+            f32::from(
+                self.face
+                    .glyph_hor_advance(id)
+                    .unwrap_or(self.face.units_per_em()),
+            )
+        });
+        slot.store(a.to_bits(), Ordering::Relaxed);
+        a
+    }
+
+    /// The outline of `c` in font units (y up) into `b`, and its bounding
+    /// box (x min, y min, x max, y max); None when the font lacks it or it
+    /// has no outline (a space). For the PDFs, which draw each glyph once
+    /// per document.
+    pub fn glyph_outline(&self, c: char, b: &mut dyn OutlineBuilder) -> Option<[f32; 4]> {
+        let id = self.face.glyph_index(c)?;
+        let r = self.face.outline_glyph(id, b)?;
+        Some([r.x_min, r.y_min, r.x_max, r.y_max].map(f32::from))
     }
 }
 
@@ -291,7 +331,7 @@ pub fn vertical(
     let mut out = format!(r#"<g fill="{}">"#, escape_attr(fill));
     for (i, &c) in chars.iter().enumerate() {
         let centre = top + cell * (i as f32 + 0.5);
-        let adv = font.glyph(c).map_or(font.units_per_em, |g| g.advance) * size / font.units_per_em;
+        let adv = font.advance(c) * size / font.units_per_em;
         glyph_at(
             &mut out,
             weight,

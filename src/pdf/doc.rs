@@ -2,33 +2,38 @@
 //! corner (as the layouts are designed), text in the shipped fonts with the
 //! characters collected for the document's subset, and vector drawings
 //! converted from SVG.
+//!
+//! Pages are content-stream bytes written here ([`super::content`]), not
+//! printpdf `Op`s: printpdf turns each op into lopdf objects and formats
+//! every number through `Display`, which was the largest part of a county
+//! build. printpdf still writes the document: fonts with their ToUnicode
+//! maps and widths, opacity states, images, outlines and metadata; the
+//! pages' streams are put in afterwards ([`finish`]).
 
 use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use printpdf::{
-    Color, CurTransMat, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Line,
-    LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, TextMatrix, WindingOrder,
-    XObject, XObjectId, XObjectTransform,
+    Color, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Mm, Op, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rgb, TextItem, XObject, XObjectId,
 };
 
+use super::content::{colour, matrix, num, op};
 use super::font;
 use super::photo::{Data, Photo};
-use super::svg::Converted;
+use super::svg::{Converted, Form};
 use crate::fonts::{Anchor, FONTS, Weight};
 
 /// Points per millimetre.
 pub const PT: f32 = 72.0 / 25.4;
 
 /// The document's fonts: fixed resource names, filled in when it is saved.
-fn font_id(weight: Weight) -> FontId {
-    FontId(
-        match weight {
-            Weight::Regular => "FR",
-            Weight::Bold => "FB",
-        }
-        .into(),
-    )
+fn font_name(weight: Weight) -> &'static str {
+    match weight {
+        Weight::Regular => "FR",
+        Weight::Bold => "FB",
+    }
 }
 
 /// A colour from `#rgb` / `#rrggbb` (the standard's colours), black otherwise.
@@ -60,21 +65,35 @@ pub fn grey(v: f32) -> Color {
     Color::Rgb(Rgb::new(v, v, v, None))
 }
 
+/// A run of text whose glyph codes are known only when the document's font
+/// subset is: it goes into the stream at `at` when the page is saved.
+struct Text {
+    at: usize,
+    weight: Weight,
+    text: String,
+}
+
 pub struct Page {
     pub w: f32,
     pub h: f32,
-    pub ops: Vec<Op>,
+    /// The content stream, except the text strings ([`Text`]).
+    content: Vec<u8>,
+    texts: Vec<Text>,
     /// The trim box (production pages): x, y, w, h in mm from the top-left.
     pub trim: Option<[f32; 4]>,
     /// The bleed beyond the trim box on every side, in mm (production pages).
     pub bleed: f32,
     /// An outline entry for the page, named after what is on it.
     pub bookmark: Option<String>,
+    /// Whether the registration colour is used (its colour space is added).
+    registration: bool,
+    /// Process colours (production files), as for the whole document.
+    process: Option<Arc<Palette>>,
 }
 
 /// The registration colour (a Separation named `All`, which prints on every
-/// plate): for crop marks. Only lines may use it ([`Page::line`]); it is
-/// written as a Separation colour space when the document is saved.
+/// plate): for crop marks. It is written as a Separation colour space when
+/// the document is saved.
 pub fn registration() -> Color {
     Color::SpotColor(printpdf::SpotColor::new(1.0, 1.0, 1.0, 1.0))
 }
@@ -85,6 +104,8 @@ pub fn registration() -> Color {
 #[derive(Clone, Debug, Default)]
 pub struct Palette {
     known: std::collections::HashMap<[u8; 3], [f32; 4]>,
+    /// A fingerprint of `known`: converted drawings are cached per palette.
+    id: u64,
 }
 
 impl Palette {
@@ -96,29 +117,37 @@ impl Palette {
                 known.insert(bytes(&c), cmyk.map(|v| (v / 100.0).clamp(0.0, 1.0)));
             }
         }
-        Palette { known }
+        let mut sorted: Vec<_> = known.iter().collect();
+        sorted.sort_by_key(|(k, _)| **k);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (k, v) in sorted {
+            k.hash(&mut h);
+            v.map(f32::to_bits).hash(&mut h);
+        }
+        Palette {
+            known,
+            id: h.finish(),
+        }
+    }
+
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The process colour of a screen colour, each component 0–1: the
     /// standard's value, else the standard's own conversion
     /// ([`crate::standard::rgb_to_cmyk`]: a grey is K only, near-black K 100).
     pub fn cmyk(&self, c: &Rgb) -> [f32; 4] {
-        let rgb = bytes(c);
+        self.cmyk_of(bytes(c))
+    }
+
+    /// [`Palette::cmyk`] of an 8-bit colour.
+    pub fn cmyk_of(&self, rgb: [u8; 3]) -> [f32; 4] {
         if let Some(v) = self.known.get(&rgb) {
             return *v;
         }
         let hex = format!("#{:02X}{:02X}{:02X}", rgb[0], rgb[1], rgb[2]);
         crate::standard::rgb_to_cmyk(&hex).map(|v| f32::from(v) / 100.0)
-    }
-
-    fn convert(&self, col: &Color) -> Color {
-        match col {
-            Color::Rgb(c) => {
-                let [c, m, y, k] = self.cmyk(c);
-                Color::Cmyk(printpdf::Cmyk::new(c, m, y, k, None))
-            }
-            other => other.clone(),
-        }
     }
 }
 
@@ -138,11 +167,14 @@ pub struct Doc {
     /// The photos placed, each an image XObject named `IM1`, `IM2`, ...
     images: Vec<XObject>,
     /// Write every colour as a process colour (production files).
-    pub process: Option<Palette>,
+    process: Option<Arc<Palette>>,
+    /// The glyph forms the drawings use, by resource name.
+    forms: std::collections::BTreeMap<String, Arc<Form>>,
 }
 
-pub fn alpha_id(fill: u8, stroke: u8) -> ExtendedGraphicsStateId {
-    ExtendedGraphicsStateId(format!("GA{fill}S{stroke}"))
+/// The resource name of an opacity state.
+pub fn alpha_name(fill: u8, stroke: u8) -> String {
+    format!("GA{fill}S{stroke}")
 }
 
 impl Doc {
@@ -150,14 +182,30 @@ impl Doc {
         Doc::default()
     }
 
+    /// A document whose colours are all written as process colours.
+    pub fn for_print(palette: Palette) -> Doc {
+        Doc {
+            process: Some(Arc::new(palette)),
+            ..Doc::default()
+        }
+    }
+
+    /// The palette of a production file, for drawings converted for it.
+    pub fn palette(&self) -> Option<&Palette> {
+        self.process.as_deref()
+    }
+
     pub fn page(&mut self, w: f32, h: f32) -> &mut Page {
         self.pages.push(Page {
             w,
             h,
-            ops: Vec::new(),
+            content: Vec::with_capacity(4096),
+            texts: Vec::new(),
             trim: None,
             bleed: 0.0,
             bookmark: None,
+            registration: false,
+            process: self.process.clone(),
         });
         self.pages.last_mut().expect("just pushed")
     }
@@ -191,13 +239,7 @@ impl Doc {
         };
         let p = &mut self.pages[page];
         let y = p.h - baseline;
-        p.ops.extend(text_ops(
-            s,
-            size,
-            weight,
-            color,
-            TextMatrix::Translate(Pt(x * PT), Pt(y * PT)),
-        ));
+        p.text_run(s, size, weight, color, [1.0, 0.0, 0.0, 1.0, x * PT, y * PT]);
         width
     }
 
@@ -218,27 +260,35 @@ impl Doc {
         self.chars[weight as usize].extend(s.chars());
         let p = &mut self.pages[page];
         let y = p.h - (cy + width / 2.0);
-        p.ops.extend(text_ops(
+        p.text_run(
             s.to_owned(),
             size,
             weight,
             color,
-            TextMatrix::Raw([0.0, 1.0, -1.0, 0.0, x * PT, y * PT]),
-        ));
+            [0.0, 1.0, -1.0, 0.0, x * PT, y * PT],
+        );
     }
 
     /// A converted SVG drawing, its user unit scaled to `scale` mm, its
-    /// top-left corner at (x, y) mm.
+    /// top-left corner at (x, y) mm. Its colours are as it was converted:
+    /// for a production file, convert it with [`Doc::palette`].
     pub fn drawing(&mut self, page: usize, d: &Converted, x: f32, y: f32, scale: f32) {
         self.alphas.extend(d.alphas.iter().copied());
+        for (name, form) in &d.forms {
+            if !self.forms.contains_key(name) {
+                self.forms.insert(name.clone(), form.clone());
+            }
+        }
         let p = &mut self.pages[page];
         let k = scale * PT;
-        p.ops.push(Op::SaveGraphicsState);
-        p.ops.push(Op::SetTransformationMatrix {
-            matrix: CurTransMat::Raw([k, 0.0, 0.0, -k, x * PT, (p.h - y) * PT]),
-        });
-        p.ops.extend(d.ops.iter().cloned());
-        p.ops.push(Op::RestoreGraphicsState);
+        p.content.extend_from_slice(b"q\n");
+        matrix(
+            &mut p.content,
+            [k, 0.0, 0.0, -k, x * PT, (p.h - y) * PT],
+            b"cm",
+        );
+        p.content.extend_from_slice(&d.content);
+        p.content.extend_from_slice(b"Q\n");
     }
 
     /// A photo filling the box at (x, y) mm, `w`×`h` mm, turned upright by
@@ -261,32 +311,19 @@ impl Doc {
             }),
         };
         self.images.push(xobject);
-        let id = XObjectId(format!("IM{}", self.images.len()));
+        let n = self.images.len();
         let [a, b, c, d, e, f] = photo.orientation_matrix();
         let p = &mut self.pages[page];
         // The image's unit square, oriented, onto the box (PDF y up).
         let (bx, by, bw, bh) = (x * PT, (p.h - y - h) * PT, w * PT, h * PT);
-        p.ops.extend([
-            Op::SaveGraphicsState,
-            Op::SetTransformationMatrix {
-                matrix: CurTransMat::Raw([
-                    bw * a,
-                    bh * b,
-                    bw * c,
-                    bh * d,
-                    bx + bw * e,
-                    by + bh * f,
-                ]),
-            },
-            Op::UseXobject {
-                id,
-                transform: XObjectTransform {
-                    no_auto_scale: true,
-                    ..XObjectTransform::default()
-                },
-            },
-            Op::RestoreGraphicsState,
-        ]);
+        let out = &mut p.content;
+        out.extend_from_slice(b"q\n");
+        matrix(
+            out,
+            [bw * a, bh * b, bw * c, bh * d, bx + bw * e, by + bh * f],
+            b"cm",
+        );
+        out.extend_from_slice(format!("/IM{n} Do\nQ\n").as_bytes());
     }
 
     /// Save: the font subsets, the opacity states, metadata.
@@ -326,15 +363,39 @@ impl Doc {
             doc.metadata.info.modification_date = date;
             doc.metadata.info.metadata_date = date;
         }
+        // printpdf writes a font's dictionaries (widths, ToUnicode) for the
+        // characters the pages' ops show: the first page gets one text op
+        // per font with every character of the document, which is what the
+        // fonts are made of. Its stream is replaced by the real one.
+        let mut font_ops = Vec::new();
+        let mut codes: [std::collections::HashMap<char, u16>; 2] = Default::default();
         for (slot, weight) in [Weight::Regular, Weight::Bold].into_iter().enumerate() {
             if self.chars[slot].is_empty() {
                 continue;
             }
             let sub = font::subset(weight, &self.chars[slot]);
+            codes[slot] = sub
+                .font
+                .codepoint_to_glyph
+                .iter()
+                .filter_map(|(&c, &g)| char::from_u32(c).map(|c| (c, g)))
+                .collect();
+            let id = FontId(font_name(weight).into());
             doc.resources
                 .fonts
                 .map
-                .insert(font_id(weight), printpdf::PdfFont::new(sub.font));
+                .insert(id.clone(), printpdf::PdfFont::new(sub.font));
+            font_ops.push(Op::SetFont {
+                font: PdfFontHandle::External(id),
+                size: Pt(10.0),
+            });
+            font_ops.push(Op::ShowText {
+                items: vec![TextItem::Text(self.chars[slot].iter().collect())],
+            });
+        }
+        if !font_ops.is_empty() {
+            font_ops.insert(0, Op::StartTextSection);
+            font_ops.push(Op::EndTextSection);
         }
         for &(fill, stroke) in &self.alphas {
             let gs = ExtendedGraphicsState::default()
@@ -343,7 +404,7 @@ impl Doc {
             doc.resources
                 .extgstates
                 .map
-                .insert(alpha_id(fill, stroke), gs);
+                .insert(ExtendedGraphicsStateId(alpha_name(fill, stroke)), gs);
         }
         for (i, xobject) in self.images.into_iter().enumerate() {
             doc.resources
@@ -352,26 +413,31 @@ impl Doc {
                 .insert(XObjectId(format!("IM{}", i + 1)), xobject);
         }
         let mut boxes = Vec::new();
-        let mut uses_registration = Vec::new();
+        let mut streams = Vec::new();
         let mut pages = Vec::new();
+        let mut id = std::collections::hash_map::DefaultHasher::new();
+        (title, subject, keywords, &self.date).hash(&mut id);
         for (i, p) in self.pages.into_iter().enumerate() {
             if let Some(name) = &p.bookmark {
                 doc.add_bookmark(name, i + 1);
             }
-            boxes.push((p.w, p.h, p.trim, p.bleed));
-            let (ops, registration) = final_ops(p.ops, self.process.as_ref());
-            uses_registration.push(registration);
+            boxes.push((p.w, p.h, p.trim, p.bleed, p.registration));
+            let ops = if i == 0 {
+                std::mem::take(&mut font_ops)
+            } else {
+                Vec::new()
+            };
             pages.push(PdfPage::new(Mm(p.w), Mm(p.h), ops));
+            let stream = p.finish(&codes);
+            stream.len().hash(&mut id);
+            streams.push(stream);
         }
         doc.with_pages(pages);
         let mut warnings = Vec::new();
-        // Not `secure`: it drops the operators that select the registration colour.
-        let opts = PdfSaveOptions {
-            secure: false,
-            ..PdfSaveOptions::default()
-        };
+        let opts = PdfSaveOptions::default();
         let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut warnings);
-        finish(&mut lo, &boxes, &uses_registration);
+        finish(&mut lo, &boxes, streams, id.finish());
+        add_forms(&mut lo, &self.forms);
         compress(&mut lo);
         let mut out = Vec::new();
         lo.save_to(&mut out).expect("writing to memory");
@@ -419,9 +485,48 @@ fn content_id(pdf: &mut [u8]) {
 /// measured (see the README's performance section) lose little at level 3.
 const DEFLATE_LEVEL: u32 = 3;
 
+/// `data` deflated (zlib) at [`DEFLATE_LEVEL`]. Each thread keeps its
+/// compressor and resets it: setting one up zeroes a few hundred KB, which
+/// for the many small streams of a county build cost more than packing them.
+pub fn deflate(data: &[u8]) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static ENCODER: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::new(DEFLATE_LEVEL), true));
+    }
+    ENCODER.with(|enc| {
+        let mut enc = enc.borrow_mut();
+        enc.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let read = enc.total_in() as usize;
+            let Some(rest) = data.get(read..) else {
+                return Vec::new();
+            };
+            if out.capacity() - out.len() < 64 {
+                out.reserve(out.capacity().max(1024));
+            }
+            match enc.compress_vec(rest, &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return out,
+                Ok(_) => {}
+                // Not expected in memory; the caller stores the stream as is.
+                Err(_) => return Vec::new(),
+            }
+        }
+    })
+}
+
+/// `data` deflated (zlib) at the best level: for what is compressed once
+/// per process (glyph forms).
+pub fn deflate_best(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = enc.write_all(data);
+    enc.finish().unwrap_or_default()
+}
+
 /// Compress every stream that allows it and is not compressed yet.
 fn compress(lo: &mut lopdf::Document) {
-    use std::io::Write;
     for object in lo.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else {
             continue;
@@ -429,64 +534,92 @@ fn compress(lo: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        let mut enc = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(stream.content.len() / 3),
-            flate2::Compression::new(DEFLATE_LEVEL),
-        );
-        if enc.write_all(&stream.content).is_err() {
-            continue;
-        }
-        if let Ok(packed) = enc.finish()
-            && packed.len() + 19 < stream.content.len()
-        {
+        let packed = deflate(&stream.content);
+        if !packed.is_empty() && packed.len() + 19 < stream.content.len() {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(packed);
         }
     }
 }
 
-/// The page's operations as written: process colours when asked for, and
-/// the registration colour as a Separation. Returns whether it is used.
-fn final_ops(ops: Vec<Op>, process: Option<&Palette>) -> (Vec<Op>, bool) {
-    use printpdf::DictItem;
-    let mut registration = false;
-    let mut out = Vec::with_capacity(ops.len());
-    for op in ops {
-        match op {
-            Op::SetOutlineColor {
-                col: Color::SpotColor(_),
-            } => {
-                registration = true;
-                out.push(Op::Unknown {
-                    key: "CS".into(),
-                    value: vec![DictItem::Name(REGISTRATION.as_bytes().to_vec())],
-                });
-                out.push(Op::Unknown {
-                    key: "SCN".into(),
-                    value: vec![DictItem::Real(1.0)],
-                });
-            }
-            Op::SetFillColor { col } if process.is_some() => out.push(Op::SetFillColor {
-                col: process.map_or(col.clone(), |p| p.convert(&col)),
-            }),
-            Op::SetOutlineColor { col } if process.is_some() => out.push(Op::SetOutlineColor {
-                col: process.map_or(col.clone(), |p| p.convert(&col)),
-            }),
-            op => out.push(op),
+/// The glyph forms, each an XObject already compressed, in the resources
+/// every page shares (printpdf gives all pages one XObject dictionary).
+fn add_forms(lo: &mut lopdf::Document, forms: &std::collections::BTreeMap<String, Arc<Form>>) {
+    use lopdf::Object;
+    if forms.is_empty() {
+        return;
+    }
+    let xobjects = lo
+        .get_pages()
+        .into_values()
+        .next()
+        .and_then(|page| {
+            lo.get_dictionary(page)
+                .ok()?
+                .get(b"Resources")
+                .ok()?
+                .as_reference()
+                .ok()
+        })
+        .and_then(|res| {
+            lo.get_dictionary(res)
+                .ok()?
+                .get(b"XObject")
+                .ok()?
+                .as_reference()
+                .ok()
+        });
+    let Some(xobjects) = xobjects else {
+        return;
+    };
+    let mut names = Vec::new();
+    for (name, form) in forms {
+        let dict = lopdf::Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"XObject".to_vec())),
+            ("Subtype", Object::Name(b"Form".to_vec())),
+            // Font units, y up, to the drawing's y down.
+            (
+                "Matrix",
+                Object::Array([1, 0, 0, -1, 0, 0].map(Object::Integer).to_vec()),
+            ),
+            (
+                "BBox",
+                Object::Array(
+                    form.bbox
+                        .iter()
+                        .map(
+                            |v| Object::Integer(if *v < 0.0 { v.floor() } else { v.ceil() } as i64),
+                        )
+                        .collect(),
+                ),
+            ),
+            ("Filter", Object::Name(b"FlateDecode".to_vec())),
+        ]);
+        let stream = lopdf::Stream::new(dict, form.packed.clone()).with_compression(false);
+        names.push((name.clone(), lo.add_object(stream)));
+    }
+    if let Ok(Object::Dictionary(dict)) = lo.get_object_mut(xobjects) {
+        for (name, id) in names {
+            dict.set(name, Object::Reference(id));
         }
     }
-    (out, registration)
 }
+
+/// A page's size, trim box and bleed (mm) and whether it uses the
+/// registration colour, for [`finish`].
+type PageBoxes = (f32, f32, Option<[f32; 4]>, f32, bool);
 
 /// The colour space resource name of the registration colour.
 const REGISTRATION: &str = "CSAll";
 
-/// What printpdf does not write right: the page boxes (its TrimBox is
-/// `[x y w h]`, and it has no BleedBox), the registration colour space, and
-/// the PDF/X version key it always writes, empty, into the Info dictionary
-/// (preflight tools read an empty key as a false PDF/X claim; these files
-/// are not PDF/X).
-fn finish(lo: &mut lopdf::Document, boxes: &[(f32, f32, Option<[f32; 4]>, f32)], reg: &[bool]) {
+/// What printpdf does not write (or not right): the pages' content streams
+/// (written here, see the module's note), the page boxes (its TrimBox is
+/// `[x y w h]`, and it has no BleedBox), the registration colour space, a
+/// file identifier that depends only on the document (printpdf's counts
+/// up per process, so parallel builds differed), and the PDF/X version key
+/// it always writes, empty, into the Info dictionary (preflight tools read
+/// an empty key as a false PDF/X claim; these files are not PDF/X).
+fn finish(lo: &mut lopdf::Document, boxes: &[PageBoxes], streams: Vec<Vec<u8>>, id: u64) {
     use lopdf::Object;
     let rect = |x0: f32, y0: f32, x1: f32, y1: f32| {
         Object::Array(
@@ -512,11 +645,12 @@ fn finish(lo: &mut lopdf::Document, boxes: &[(f32, f32, Option<[f32; 4]>, f32)],
         ])),
     ]);
     let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    for (i, id) in pages.into_iter().enumerate() {
-        let Some(&(w, h, trim, bleed)) = boxes.get(i) else {
+    for ((i, id), stream) in pages.into_iter().enumerate().zip(streams) {
+        let Some(&(w, h, trim, bleed, registration)) = boxes.get(i) else {
             continue;
         };
         let mut resources = None;
+        let mut contents = None;
         if let Ok(Object::Dictionary(page)) = lo.get_object_mut(id) {
             page.set("MediaBox", rect(0.0, 0.0, w, h));
             page.remove(b"CropBox");
@@ -534,12 +668,16 @@ fn finish(lo: &mut lopdf::Document, boxes: &[(f32, f32, Option<[f32; 4]>, f32)],
                     page.remove(b"TrimBox");
                 }
             }
-            if reg.get(i).copied().unwrap_or(false) {
+            if registration {
                 resources = page
                     .get(b"Resources")
                     .ok()
                     .and_then(|r| r.as_reference().ok());
             }
+            contents = page
+                .get(b"Contents")
+                .ok()
+                .and_then(|r| r.as_reference().ok());
         }
         if let Some(res) = resources
             && let Ok(Object::Dictionary(dict)) = lo.get_object_mut(res)
@@ -549,12 +687,28 @@ fn finish(lo: &mut lopdf::Document, boxes: &[(f32, f32, Option<[f32; 4]>, f32)],
                 lopdf::Dictionary::from_iter(vec![(REGISTRATION, separation.clone())]),
             );
         }
+        if let Some(c) = contents
+            && let Ok(Object::Stream(s)) = lo.get_object_mut(c)
+        {
+            s.set_content(stream);
+        }
     }
     if let Ok(info) = lo.trailer.get(b"Info").and_then(Object::as_reference)
         && let Ok(Object::Dictionary(dict)) = lo.get_object_mut(info)
     {
         dict.remove(b"GTS_PDFXVersion");
     }
+    let id = format!(
+        "{id:016x}{:016x}",
+        id.rotate_left(29) ^ 0x9E37_79B9_7F4A_7C15
+    );
+    lo.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone().into_bytes(), lopdf::StringFormat::Literal),
+            Object::String(id.into_bytes(), lopdf::StringFormat::Literal),
+        ]),
+    );
 }
 
 /// A JPEG as an image XObject: its bytes unchanged, `DCTDecode`.
@@ -595,34 +749,102 @@ fn jpeg_xobject(photo: &Photo, bytes: &[u8], components: u8, adobe: bool) -> XOb
     })
 }
 
-/// The operations that set one run of text with `matrix` placing it.
-fn text_ops(s: String, size: f32, weight: Weight, color: &Color, matrix: TextMatrix) -> [Op; 6] {
-    [
-        Op::StartTextSection,
-        Op::SetFillColor { col: color.clone() },
-        Op::SetFont {
-            font: PdfFontHandle::External(font_id(weight)),
-            size: Pt(size),
-        },
-        Op::SetTextMatrix { matrix },
-        Op::ShowText {
-            items: vec![TextItem::Text(s)],
-        },
-        Op::EndTextSection,
-    ]
-}
-
 /// Width in mm of `s` at `size` points.
 pub fn text_width(s: &str, size: f32, weight: Weight) -> f32 {
     FONTS.get(weight).width(s, size / PT)
 }
 
 impl Page {
-    fn p(&self, x: f32, y: f32) -> Point {
-        Point {
-            x: Pt(x * PT),
-            y: Pt((self.h - y) * PT),
+    /// A point in mm from the top-left, in PDF points from the bottom-left.
+    fn p(&self, x: f32, y: f32) -> [f32; 2] {
+        [x * PT, (self.h - y) * PT]
+    }
+
+    /// Save the graphics state (`q`); pair with [`Page::restore`].
+    pub fn save(&mut self) {
+        self.content.extend_from_slice(b"q\n");
+    }
+
+    pub fn restore(&mut self) {
+        self.content.extend_from_slice(b"Q\n");
+    }
+
+    /// Set the fill or stroke colour: process colours on a production page.
+    fn colour(&mut self, c: &Color, stroke: bool) {
+        let out = &mut self.content;
+        let (rgb_op, cmyk_op): (&[u8], &[u8]) = if stroke { (b"RG", b"K") } else { (b"rg", b"k") };
+        match c {
+            Color::SpotColor(_) => {
+                self.registration = true;
+                out.push(b'/');
+                out.extend_from_slice(REGISTRATION.as_bytes());
+                out.extend_from_slice(if stroke {
+                    b" CS\n1 SCN\n"
+                } else {
+                    b" cs\n1 scn\n"
+                });
+            }
+            Color::Rgb(c) => match &self.process {
+                Some(p) => colour(out, &p.cmyk(c), cmyk_op),
+                None => colour(out, &[c.r, c.g, c.b], rgb_op),
+            },
+            Color::Cmyk(c) => colour(out, &[c.c, c.m, c.y, c.k], cmyk_op),
+            Color::Greyscale(g) => match &self.process {
+                Some(_) => colour(out, &[0.0, 0.0, 0.0, 1.0 - g.percent], cmyk_op),
+                None => colour(out, &[g.percent], if stroke { b"G" } else { b"g" }),
+            },
         }
+    }
+
+    /// One run of text with `m` as its text matrix (in points).
+    fn text_run(&mut self, s: String, size: f32, weight: Weight, color: &Color, m: [f32; 6]) {
+        self.content.extend_from_slice(b"BT\n");
+        self.colour(color, false);
+        self.content.push(b'/');
+        self.content.extend_from_slice(font_name(weight).as_bytes());
+        self.content.push(b' ');
+        op(&mut self.content, &[size], b"Tf");
+        matrix(&mut self.content, m, b"Tm");
+        self.texts.push(Text {
+            at: self.content.len(),
+            weight,
+            text: s,
+        });
+        self.content.extend_from_slice(b" Tj\nET\n");
+    }
+
+    /// The content stream with the text strings in, each character as its
+    /// glyph code in the document's subset (`codes`), 0 (.notdef) when the
+    /// font lacks it, as printpdf encodes text.
+    fn finish(self, codes: &[std::collections::HashMap<char, u16>; 2]) -> Vec<u8> {
+        if self.texts.is_empty() {
+            return self.content;
+        }
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let extra: usize = self.texts.iter().map(|t| 2 + 4 * t.text.len()).sum();
+        let mut out = Vec::with_capacity(self.content.len() + extra);
+        let mut from = 0;
+        for t in &self.texts {
+            out.extend_from_slice(&self.content[from..t.at]);
+            from = t.at;
+            out.push(b'<');
+            let codes = &codes[t.weight as usize];
+            for c in t.text.chars() {
+                let g = codes.get(&c).copied().unwrap_or(0);
+                for shift in [12, 8, 4, 0] {
+                    out.push(HEX[usize::from((g >> shift) & 0xF)]);
+                }
+            }
+            out.push(b'>');
+        }
+        out.extend_from_slice(&self.content[from..]);
+        out
+    }
+
+    /// The outline of a rectangle as a path (`re`).
+    fn re(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        let [px, py] = self.p(x, y + h);
+        op(&mut self.content, &[px, py, w * PT, h * PT], b"re");
     }
 
     /// A rectangle, filled and/or outlined (`stroke`: colour, width in mm).
@@ -635,37 +857,23 @@ impl Page {
         fill: Option<&Color>,
         stroke: Option<(&Color, f32)>,
     ) {
-        let ring = PolygonRing {
-            points: [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
-                .iter()
-                .map(|&(px, py)| LinePoint {
-                    p: self.p(px, py),
-                    bezier: false,
-                })
-                .collect(),
-        };
-        let mode = match (fill, stroke) {
-            (Some(_), Some(_)) => PaintMode::FillStroke,
-            (Some(_), None) => PaintMode::Fill,
-            (None, Some(_)) => PaintMode::Stroke,
+        let paint: &[u8] = match (fill, stroke) {
+            (Some(_), Some(_)) => b"B\n",
+            (Some(_), None) => b"f\n",
+            (None, Some(_)) => b"S\n",
             (None, None) => return,
         };
-        self.ops.push(Op::SaveGraphicsState);
+        self.save();
         if let Some(c) = fill {
-            self.ops.push(Op::SetFillColor { col: c.clone() });
+            self.colour(c, false);
         }
         if let Some((c, w)) = stroke {
-            self.ops.push(Op::SetOutlineColor { col: c.clone() });
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(w * PT) });
+            self.colour(c, true);
+            op(&mut self.content, &[w * PT], b"w");
         }
-        self.ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings: vec![ring],
-                mode,
-                winding_order: WindingOrder::NonZero,
-            },
-        });
-        self.ops.push(Op::RestoreGraphicsState);
+        self.re(x, y, w, h);
+        self.content.extend_from_slice(paint);
+        self.restore();
     }
 
     /// A straight line (width in mm); `dash` in mm.
@@ -676,29 +884,28 @@ impl Page {
         width: f32,
         dash: Option<[f32; 2]>,
     ) {
-        self.ops.push(Op::SaveGraphicsState);
-        self.ops.push(Op::SetOutlineColor { col: color.clone() });
-        self.ops
-            .push(Op::SetOutlineThickness { pt: Pt(width * PT) });
+        self.save();
+        self.colour(color, true);
+        op(&mut self.content, &[width * PT], b"w");
         if let Some([a, b]) = dash {
-            self.ops.push(Op::SetLineDashPattern {
-                dash: LineDashPattern::new(0.0, &[a * PT, b * PT]),
-            });
+            self.content.push(b'[');
+            num(&mut self.content, a * PT);
+            self.content.push(b' ');
+            num(&mut self.content, b * PT);
+            self.content.extend_from_slice(b"] 0 d\n");
         }
-        let points = points
-            .iter()
-            .map(|&(x, y)| LinePoint {
-                p: self.p(x, y),
-                bezier: false,
-            })
-            .collect();
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points,
-                is_closed: false,
-            },
-        });
-        self.ops.push(Op::RestoreGraphicsState);
+        for (i, &(x, y)) in points.iter().enumerate() {
+            let p = self.p(x, y);
+            op(&mut self.content, &p, if i == 0 { b"m" } else { b"l" });
+        }
+        self.content.extend_from_slice(b"S\n");
+        self.restore();
+    }
+
+    /// Clip what follows (until the enclosing restore) to a rectangle.
+    pub fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        self.re(x, y, w, h);
+        self.content.extend_from_slice(b"W n\n");
     }
 }
 
@@ -809,24 +1016,29 @@ pub fn wrap(text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
     lines
 }
 
-impl Page {
-    /// Clip what follows (until the enclosing restore) to a rectangle.
-    pub fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {
-        let ring = PolygonRing {
-            points: [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
-                .iter()
-                .map(|&(px, py)| LinePoint {
-                    p: self.p(px, py),
-                    bezier: false,
-                })
-                .collect(),
-        };
-        self.ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings: vec![ring],
-                mode: PaintMode::Clip,
-                winding_order: WindingOrder::NonZero,
-            },
-        });
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn inflate(packed: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(packed)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn the_reused_compressor_packs_each_stream_alone() {
+        let big: Vec<u8> = (0..300_000u32)
+            .flat_map(|i| (i.wrapping_mul(2_654_435_761) >> 7).to_le_bytes())
+            .collect();
+        for data in [&b""[..], b"q\n1 0 0 1 0 0 cm\nQ\n", &big, b"abc"] {
+            let packed = deflate(data);
+            assert_eq!(inflate(&packed), data);
+            assert_eq!(deflate(data), packed, "the same bytes every time");
+        }
+        assert_eq!(inflate(&deflate_best(b"h\nf\n")), b"h\nf\n");
     }
 }

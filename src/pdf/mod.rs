@@ -19,6 +19,7 @@
 //! build can run communities in parallel.
 
 mod book;
+mod content;
 pub mod doc;
 pub mod font;
 pub mod photo;

@@ -357,7 +357,7 @@ fn elevation(doc: &mut Doc, g: &GateDrawing, signs: &[&Sign]) -> Result<u32, Str
         ox: EX + ROOM[0] + (EW - ROOM[0] - ROOM[1] - vw * k) / 2.0,
         oy: EY + ROOM[2] + (EH - ROOM[2] - ROOM[3] - vh * k) / 2.0,
     };
-    let converted = svg::convert(&g.svg)?;
+    let converted = svg::convert(&g.svg, None)?;
     doc.drawing(0, &converted, map.x(vx), map.y(vy), k);
 
     doc.text(

@@ -51,15 +51,23 @@ pub fn palette(input: &Input) -> Palette {
 }
 
 pub fn signs(input: &Input) -> Result<Vec<u8>, String> {
-    let mut doc = Doc::new();
     let palette = palette(input);
+    let mut doc = Doc::for_print(palette.clone());
     let signs: Vec<&Sign> = input.gate.all_signs().collect();
     let name = input.c.name.raw.trim();
     let off = BLEED + SLUG;
     for (n, s) in signs.iter().enumerate() {
         let guide = (s.role == "guide").then_some(&input.gate.guide);
         let d = draw::sign_for_print(input.theme, s, guide).map_err(|e| e.to_string())?;
-        let conv = svg::convert(&d.standalone())?;
+        // The drawing as `draw::Drawing::standalone` writes it, less the glyph
+        // definitions the PDF draws from the font ([`svg::for_pdf`]).
+        let standalone = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}">{}</svg>"#,
+            d.inner,
+            w = d.width,
+            h = d.height
+        );
+        let conv = svg::convert(&standalone, doc.palette())?;
         super::svg::check_drawable(&conv, &format!("signs/{}", template_of(s)))?;
         let k = d.width / conv.width;
         let horizontal = d.width >= d.height;
@@ -92,13 +100,13 @@ pub fn signs(input: &Input) -> Result<Vec<u8>, String> {
                 Some(&rgb(&s.background)),
                 None,
             );
-            page.ops.push(printpdf::Op::SaveGraphicsState);
+            page.save();
             page.clip(off - BLEED, off - BLEED, tw + 2.0 * BLEED, th + 2.0 * BLEED);
             if parts.len() > 1 {
                 page.clip(off, off, tw, th);
             }
             doc.drawing(p, &conv, off - ox, off - oy, k);
-            doc.pages[p].ops.push(printpdf::Op::RestoreGraphicsState);
+            doc.pages[p].restore();
             if parts.len() > 1 {
                 overlap_marks(&mut doc, p, i, parts.len(), horizontal, tw, th);
             }
@@ -108,7 +116,6 @@ pub fn signs(input: &Input) -> Result<Vec<u8>, String> {
         }
     }
     doc.date = input.built_on.to_owned();
-    doc.process = Some(palette);
     Ok(doc.save(
         &format!("{name}标识标牌 1:1 制作文件"),
         "每块牌子一页，1:1；裁切框为成品尺寸，四边出血 3 毫米；文字已转曲；印刷色（CMYK）",
