@@ -240,12 +240,18 @@ fn hugo_site(content: &Path, site: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
-    for town in std::fs::read_dir(content.join("communities")).unwrap().flatten() {
+    for town in std::fs::read_dir(content.join("communities"))
+        .unwrap()
+        .flatten()
+    {
         let dir = site.join("content").join(town.file_name());
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("_index.md"),
-            format!("---\ntitle: \"{}\"\n---\n", town.file_name().to_string_lossy()),
+            format!(
+                "---\ntitle: \"{}\"\n---\n",
+                town.file_name().to_string_lossy()
+            ),
         )
         .unwrap();
         for file in std::fs::read_dir(town.path()).unwrap().flatten() {
@@ -254,7 +260,12 @@ fn hugo_site(content: &Path, site: &Path) {
                 .lines()
                 .find_map(|l| l.strip_prefix("name: "))
                 .unwrap_or("?");
-            let stem = file.path().file_stem().unwrap().to_string_lossy().into_owned();
+            let stem = file
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             std::fs::write(
                 dir.join(format!("{stem}.md")),
                 format!("---\ntitle: \"{name}\"\n---\n\n```yaml\n{yaml}```\n"),

@@ -415,8 +415,6 @@ impl Doc {
         let mut boxes = Vec::new();
         let mut streams = Vec::new();
         let mut pages = Vec::new();
-        let mut id = std::collections::hash_map::DefaultHasher::new();
-        (title, subject, keywords, &self.date).hash(&mut id);
         for (i, p) in self.pages.into_iter().enumerate() {
             if let Some(name) = &p.bookmark {
                 doc.add_bookmark(name, i + 1);
@@ -429,14 +427,13 @@ impl Doc {
             };
             pages.push(PdfPage::new(Mm(p.w), Mm(p.h), ops));
             let stream = p.finish(&codes);
-            stream.len().hash(&mut id);
             streams.push(stream);
         }
         doc.with_pages(pages);
         let mut warnings = Vec::new();
         let opts = PdfSaveOptions::default();
         let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut warnings);
-        finish(&mut lo, &boxes, streams, id.finish());
+        finish(&mut lo, &boxes, streams);
         add_forms(&mut lo, &self.forms);
         compress(&mut lo);
         let mut out = Vec::new();
@@ -619,7 +616,7 @@ const REGISTRATION: &str = "CSAll";
 /// up per process, so parallel builds differed), and the PDF/X version key
 /// it always writes, empty, into the Info dictionary (preflight tools read
 /// an empty key as a false PDF/X claim; these files are not PDF/X).
-fn finish(lo: &mut lopdf::Document, boxes: &[PageBoxes], streams: Vec<Vec<u8>>, id: u64) {
+fn finish(lo: &mut lopdf::Document, boxes: &[PageBoxes], streams: Vec<Vec<u8>>) {
     use lopdf::Object;
     let rect = |x0: f32, y0: f32, x1: f32, y1: f32| {
         Object::Array(
@@ -698,17 +695,6 @@ fn finish(lo: &mut lopdf::Document, boxes: &[PageBoxes], streams: Vec<Vec<u8>>, 
     {
         dict.remove(b"GTS_PDFXVersion");
     }
-    let id = format!(
-        "{id:016x}{:016x}",
-        id.rotate_left(29) ^ 0x9E37_79B9_7F4A_7C15
-    );
-    lo.trailer.set(
-        "ID",
-        Object::Array(vec![
-            Object::String(id.clone().into_bytes(), lopdf::StringFormat::Literal),
-            Object::String(id.into_bytes(), lopdf::StringFormat::Literal),
-        ]),
-    );
 }
 
 /// A JPEG as an image XObject: its bytes unchanged, `DCTDecode`.
