@@ -194,14 +194,8 @@ fn render_all(
     let rendered = done.iter().filter(|d| d.2).count();
     let summaries: Vec<pages::Summary> = done.iter().map(|d| d.0.clone()).collect();
     let towns = pages::towns(&summaries);
-    let table = r.table();
-    let mut count = summaries.len();
-    count += r.towns(&towns, None, w)?;
-    r.index(&summaries, &towns, w)?;
-    r.stats(&table, w)?;
-    count += 1 + r.fixed_pages(w)?;
-    r.indexes(&summaries, &towns, w)?;
-    r.assets(w)?;
+    // The rest of the site, from the one list `serve` renders from too.
+    let count = summaries.len() + r.parts(&summaries, &towns, w)?;
 
     // The manifest: each community's key and the files it has now.
     let mut files: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
