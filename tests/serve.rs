@@ -945,7 +945,9 @@ fn an_edit_invalidates_the_overview_town_page_and_search_index() {
     let server = start(&fx);
     let port = server.port;
     let compliant = |n: usize| {
-        format!("<div class=\"card ok\"><span class=\"num\">{n}</span><span class=\"label\">合规</span>")
+        format!(
+            "<div class=\"card ok\"><span class=\"num\">{n}</span><span class=\"label\">合规</span>"
+        )
     };
     let (_, index) = get(port, "/index.html");
     assert!(index.contains(&compliant(2)), "both compliant at first");

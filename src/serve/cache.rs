@@ -174,7 +174,13 @@ impl Listing {
         files: impl IntoIterator<Item = &'a String>,
     ) -> Touched {
         let mut touched = Touched::default();
-        *lock(&self.lists) = None;
+        // Freeing a county's lists takes milliseconds: not on the way to the
+        // reload.
+        if let Some(stale) = lock(&self.lists).take() {
+            let _ = std::thread::Builder::new()
+                .name("qingpai-free".into())
+                .spawn(move || drop(stale));
+        }
         self.counts = report.summary;
         for rel in files {
             let at = self
@@ -182,7 +188,9 @@ impl Listing {
                 .binary_search_by(|e| e.file.as_str().cmp(rel.as_str()));
             if let Ok(i) = at {
                 touched.ids.insert(self.entries[i].summary.id.clone());
-                touched.towns.insert(self.entries[i].summary.town_slug.clone());
+                touched
+                    .towns
+                    .insert(self.entries[i].summary.town_slug.clone());
             }
             let now = content.communities.iter().find(|c| c.file == *rel);
             match (at, now) {
@@ -448,7 +456,7 @@ pub(super) fn render(shared: &super::Shared, part: &Part, warm: bool) -> Option<
 enum Inputs {
     /// One community, or a part made from site.yaml and the theme alone.
     Alone {
-        content: Content,
+        content: Box<Content>,
         report: Report,
         theme: Arc<Theme>,
         previews: bool,
@@ -481,7 +489,7 @@ fn inputs(shared: &super::Shared, part: &Part) -> Option<(Inputs, u64)> {
             let c = s.content.communities.iter().find(|c| c.id == *id)?;
             let (content, report) = one(&s.content, &s.report, c);
             Inputs::Alone {
-                content,
+                content: Box::new(content),
                 report,
                 theme: s.theme.clone(),
                 previews: s.previews,
@@ -504,7 +512,7 @@ fn inputs(shared: &super::Shared, part: &Part) -> Option<(Inputs, u64)> {
             // what there is, so the errors are shown on a styled page.
             s.content.site.as_ref()?;
             Inputs::Alone {
-                content: frame(&s.content),
+                content: Box::new(frame(&s.content)),
                 report: Report {
                     summary: s.report.summary,
                     findings: Vec::new(),

@@ -295,7 +295,9 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
         say(
             lang,
             &format!("警告：无法在后台预先生成页面：{e}（页面仍会在打开时生成）"),
-            &format!("warning: cannot warm the pages up in the background: {e} (pages are still made when opened)"),
+            &format!(
+                "warning: cannot warm the pages up in the background: {e} (pages are still made when opened)"
+            ),
         );
     }
     say(
@@ -637,13 +639,11 @@ impl State {
             self.listing = listing;
             return;
         }
-        let mut content = match Arc::try_unwrap(std::mem::replace(
-            &mut self.content,
-            Arc::new(empty_content()),
-        )) {
-            Ok(c) => c,
-            Err(shared) => clone_content(&shared),
-        };
+        let mut content =
+            match Arc::try_unwrap(std::mem::replace(&mut self.content, blank_content())) {
+                Ok(c) => c,
+                Err(shared) => clone_content(&shared),
+            };
         for change in changes {
             let Change::Community(rel) = change else {
                 continue;
@@ -820,6 +820,13 @@ impl State {
             }
         }
     }
+}
+
+/// An empty content, to stand in while the load is changed in place (made
+/// once: making the built-in standard takes milliseconds).
+fn blank_content() -> Arc<Content> {
+    static BLANK: std::sync::OnceLock<Arc<Content>> = std::sync::OnceLock::new();
+    BLANK.get_or_init(|| Arc::new(empty_content())).clone()
 }
 
 fn empty_content() -> Content {

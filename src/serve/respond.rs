@@ -120,11 +120,16 @@ pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
     };
     let key = match target {
         Target::Status => {
+            // One lock at a time.
+            let generation = *shared.reloads.borrow();
+            let errors = read(&shared.overlay).is_some();
+            let cached = lock(&shared.cache).communities();
+            let warming = shared.warm.busy();
             let body = serde_json::json!({
-                "generation": *shared.reloads.borrow(),
-                "errors": read(&shared.overlay).is_some(),
-                "cached_communities": lock(&shared.cache).communities(),
-                "warming": shared.warm.busy(),
+                "generation": generation,
+                "errors": errors,
+                "cached_communities": cached,
+                "warming": warming,
                 "warmed": shared.warm.warmed.load(Ordering::Relaxed),
             })
             .to_string();
@@ -162,10 +167,8 @@ pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
         }
         return r;
     }
-    let page = file(shared, "404.html").map_or_else(
-        || Bytes::from_static(NOT_FOUND.as_bytes()),
-        |(p, _)| p,
-    );
+    let page = file(shared, "404.html")
+        .map_or_else(|| Bytes::from_static(NOT_FOUND.as_bytes()), |(p, _)| p);
     reply(
         StatusCode::NOT_FOUND,
         "text/html; charset=utf-8",

@@ -104,8 +104,8 @@ fn run(shared: &Shared) {
         }
         // The listing is taken out of what is published and the order made
         // without holding anything a request needs.
-        let listing = super::published(shared)
-            .and_then(|p| p.as_ref().and_then(|p| p.listing.clone()));
+        let listing =
+            super::published(shared).and_then(|p| p.as_ref().and_then(|p| p.listing.clone()));
         let order = listing.map(|l| l.warm_order()).unwrap_or_default();
         for part in order {
             if !wait_for_quiet(shared, seen) {
@@ -117,8 +117,7 @@ fn run(shared: &Shared) {
                     continue;
                 }
                 // The communities come last: once the cache is full, done.
-                if matches!(part, Part::Community(_))
-                    && cache.communities() >= RENDERED_COMMUNITIES
+                if matches!(part, Part::Community(_)) && cache.communities() >= RENDERED_COMMUNITIES
                 {
                     break;
                 }
