@@ -1047,3 +1047,50 @@ fn the_cache_keeps_at_most_200_communities() {
     assert_eq!(how.as_deref(), Some("on-demand"), "the oldest was let go");
     assert_eq!(status_json(port)["cached_communities"], 200);
 }
+
+/// `serve` finds a file by asking which part makes it ([`Part::of`]) and
+/// renders that part alone; `build` renders every part. The two agree: each
+/// file of the whole site comes from the part `serve` would render for it,
+/// with the same bytes.
+#[test]
+fn every_file_of_the_site_comes_from_the_part_serve_renders_for_it() {
+    use qingpai::site::{Part, Renderer, Writer, pages};
+    let fx = fixture();
+    let content = qingpai::load::load(fx.path());
+    let report = qingpai::check::check(&content);
+    let theme = qingpai::theme::load(fx.path().parent().unwrap(), None).unwrap();
+    let r = Renderer::new(&content, &report, &theme, Some("/"), false).with_pdf(true);
+    let whole = Writer::memory();
+    r.all(&whole).unwrap();
+    let whole = whole.into_files();
+    let summaries: Vec<pages::Summary> = content.communities.iter().map(|c| r.summary(c)).collect();
+    let towns = pages::towns(&summaries);
+    let mut parts = Part::site(&towns);
+    parts.extend(
+        content
+            .communities
+            .iter()
+            .map(|c| Part::Community(c.id.clone())),
+    );
+    let mut by_part = std::collections::BTreeMap::new();
+    for part in &parts {
+        let w = Writer::memory();
+        r.part(part, &summaries, &towns, None, &w).unwrap();
+        for (path, bytes) in w.into_files() {
+            assert_eq!(Part::of(&path).as_ref(), Some(part), "{path}");
+            by_part.insert(path, bytes);
+        }
+    }
+    assert!(whole.contains_key("communities/xingfu/sheet.pdf"));
+    assert_eq!(
+        by_part.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    // PDFs and the workbook carry a stamp of their own making: those are
+    // compared by name only.
+    for (path, bytes) in &whole {
+        if !path.ends_with(".pdf") && !path.ends_with(".xlsx") {
+            assert!(by_part[path] == *bytes, "{path} differs");
+        }
+    }
+}

@@ -303,11 +303,11 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
     say(
         lang,
         &format!(
-            "已生成（{:.1} 秒）。正在预览：http://{local}/  （按 Ctrl-C 停止）",
+            "已检查完（{:.1} 秒），页面在打开时生成。正在预览：http://{local}/  （按 Ctrl-C 停止）",
             start.elapsed().as_secs_f64()
         ),
         &format!(
-            "built in {:.1} s. Serving http://{local}/  (Ctrl-C to stop)",
+            "checked in {:.1} s; pages are made when opened. Serving http://{local}/  (Ctrl-C to stop)",
             start.elapsed().as_secs_f64()
         ),
     );
