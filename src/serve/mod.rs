@@ -775,9 +775,7 @@ impl State {
             listing: self.listing.clone(),
         });
         shared.republished.notify_all();
-        if good {
-            shared.warm.kick();
-        }
+        shared.warm.kick();
         let generation = *shared.reloads.borrow() + 1;
         respond::broadcast(shared, generation);
         // After a full reload this is the last hold on the old load: let it

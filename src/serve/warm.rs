@@ -1,4 +1,4 @@
-//! The warm-up: after every good load a background thread renders what
+//! The warm-up: after every load a background thread renders what
 //! visitors ask for first ([`super::cache::Listing::warm_order`]): the
 //! overview, the town pages, the search index, then the communities in the
 //! overview's order up to what the cache keeps.
@@ -49,7 +49,7 @@ impl Warm {
         }
     }
 
-    /// Start over: a good load was published.
+    /// Start over: a load was published.
     pub fn kick(&self) {
         let mut st = lock(&self.state);
         st.kicks += 1;
@@ -103,11 +103,17 @@ fn run(shared: &Shared) {
             seen = st.kicks;
         }
         // The listing is taken out of what is published and the order made
-        // without holding anything a request needs.
-        let listing =
-            super::published(shared).and_then(|p| p.as_ref().and_then(|p| p.listing.clone()));
+        // without holding anything a request needs. While the input is
+        // broken the lists (the last good ones) are warmed, not the
+        // communities: those would show the errors.
+        let (listing, good) = super::published(shared)
+            .and_then(|p| p.as_ref().map(|p| (p.listing.clone(), p.source.good)))
+            .unwrap_or((None, false));
         let order = listing.map(|l| l.warm_order()).unwrap_or_default();
         for part in order {
+            if !good && matches!(part, Part::Community(_)) {
+                break;
+            }
             if !wait_for_quiet(shared, seen) {
                 break;
             }
