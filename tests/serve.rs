@@ -1094,3 +1094,32 @@ fn every_file_of_the_site_comes_from_the_part_serve_renders_for_it() {
         }
     }
 }
+
+/// A page whose template fails when it is rendered answers 500 with what
+/// went wrong, on the page and in the terminal; the rest of the site is
+/// served as before.
+#[test]
+fn a_page_that_cannot_be_rendered_says_why() {
+    let site = SiteDir::new(&[
+        ("content/site.yaml", site_yaml("odd").as_bytes()),
+        (
+            "content/communities/城关镇/hongqi.yaml",
+            inventory(&[]).as_bytes(),
+        ),
+        (
+            "themes/odd/templates/town.html",
+            b"{{ no_such_thing.name }}",
+        ),
+    ]);
+    let server = start_in(&site.path("content"), &[]);
+    let port = server.port;
+    let (status, body) = get(port, "/towns/城关镇/index.html");
+    assert_eq!(status, 500, "{body}");
+    assert!(
+        body.contains("这个页面没能生成") && body.contains("town.html"),
+        "{body}"
+    );
+    let (status, page) = get(port, "/communities/hongqi/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("红旗社区"));
+}

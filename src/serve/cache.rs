@@ -26,7 +26,7 @@ use crate::diag::Summary as Counts;
 use crate::load::Content;
 use crate::model::Community;
 use crate::site::pages::{Summary, TownView};
-use crate::site::{Part, Renderer, Writer, pages, search};
+use crate::site::{BuildError, Part, Renderer, Writer, pages, search};
 use crate::theme::Theme;
 
 use super::respond::lock;
@@ -262,9 +262,9 @@ impl Listing {
 }
 
 /// Files rendered together, and whether from a good load.
-pub(super) struct Rendered {
-    pub files: HashMap<String, Bytes>,
-    pub good: bool,
+struct Rendered {
+    files: HashMap<String, Bytes>,
+    good: bool,
 }
 
 /// What a lookup found.
@@ -328,14 +328,14 @@ impl Cache {
     /// Keep what was rendered from the load of `epoch`, unless something was
     /// invalidated since. A community from the warm-up is kept only while
     /// there is room: the warm-up never pushes out what a visitor opened.
-    pub fn put(&mut self, part: Part, rendered: Rendered, epoch: u64, warm: bool) -> bool {
+    fn put(&mut self, part: Part, rendered: Rendered, epoch: u64, warm: bool) {
         if epoch != self.epoch {
-            return false;
+            return;
         }
         match part {
             Part::Community(id) => {
                 if warm && self.communities.len() >= RENDERED_COMMUNITIES {
-                    return false;
+                    return;
                 }
                 self.order.retain(|x| *x != id);
                 self.order.push_back(id.clone());
@@ -353,12 +353,11 @@ impl Cache {
                 // A town that is not in the site renders nothing: not kept,
                 // so made-up addresses take no memory.
                 if rendered.files.is_empty() {
-                    return false;
+                    return;
                 }
                 self.parts.insert(p, rendered);
             }
         }
-        true
     }
 
     /// Everything is stale (site.yaml, the standard or the theme changed).
@@ -387,12 +386,18 @@ impl Cache {
     }
 }
 
-/// Render `part` from what is published now. `None` when there is nothing
-/// to render it from (no good load yet, no site.yaml, no such community);
-/// otherwise the files (kept in the cache when still current) and whether
-/// they were kept.
-pub(super) fn render(shared: &super::Shared, part: &Part, warm: bool) -> Option<Rendered> {
-    let (inputs, epoch) = inputs(shared, part)?;
+/// Render `part` from what is published now, and keep it when still
+/// current. `Ok(None)` when there is nothing to render it from (no good load
+/// yet, no site.yaml, no such community or town); an error when rendering
+/// failed (a theme's template, a PDF).
+pub(super) fn render(
+    shared: &super::Shared,
+    part: &Part,
+    warm: bool,
+) -> Result<Option<HashMap<String, Bytes>>, BuildError> {
+    let Some((inputs, epoch)) = inputs(shared, part) else {
+        return Ok(None);
+    };
     let w = Writer::memory();
     let good = match &inputs {
         Inputs::Alone {
@@ -404,7 +409,7 @@ pub(super) fn render(shared: &super::Shared, part: &Part, warm: bool) -> Option<
             good,
         } => {
             let r = Renderer::new(content, report, theme, Some("/"), *previews).with_pdf(*pdf);
-            r.part(part, &[], &[], None, &w).ok()?;
+            r.part(part, &[], &[], None, &w)?;
             *good
         }
         Inputs::Listing(l) => {
@@ -420,8 +425,7 @@ pub(super) fn render(shared: &super::Shared, part: &Part, warm: bool) -> Option<
                 &lists.towns,
                 Some(&lists.haystacks),
                 &w,
-            )
-            .ok()?;
+            )?;
             true
         }
         Inputs::Whole {
@@ -432,7 +436,7 @@ pub(super) fn render(shared: &super::Shared, part: &Part, warm: bool) -> Option<
             good,
         } => {
             let r = Renderer::new(content, report, theme, Some("/"), *previews);
-            r.part(part, &[], &[], None, &w).ok()?;
+            r.part(part, &[], &[], None, &w)?;
             *good
         }
     };
@@ -442,15 +446,14 @@ pub(super) fn render(shared: &super::Shared, part: &Part, warm: bool) -> Option<
         .map(|(k, v)| (k, Bytes::from(v)))
         .collect();
     if files.is_empty() {
-        return None;
+        return Ok(None);
     }
-    let rendered = Rendered { files, good };
     let kept = Rendered {
-        files: rendered.files.clone(),
+        files: files.clone(),
         good,
     };
     lock(&shared.cache).put(part.clone(), kept, epoch, warm);
-    Some(rendered)
+    Ok(Some(files))
 }
 
 enum Inputs {

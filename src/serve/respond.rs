@@ -143,7 +143,11 @@ pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
         Target::File(key) => key,
     };
     let overlay = read(&shared.overlay).clone();
-    if let Some((bytes, how)) = file(shared, &key) {
+    let found = match file(shared, &key) {
+        Ok(found) => found,
+        Err(e) => return failed(&key, &e, overlay.as_deref()),
+    };
+    if let Some((bytes, how)) = found {
         let body = if key.ends_with(".html") {
             Bytes::from(inject(&bytes, overlay.as_deref()))
         } else {
@@ -154,7 +158,7 @@ pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
             .insert(RENDER_HEADER, HeaderValue::from_static(how));
         return r;
     }
-    if file(shared, &format!("{key}/index.html")).is_some() {
+    if matches!(file(shared, &format!("{key}/index.html")), Ok(Some(_))) {
         // Built from the checked key, never from the raw path (`//host`).
         let location = pages::encode_path(&format!("/{key}/"));
         let mut r = reply(
@@ -167,8 +171,10 @@ pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
         }
         return r;
     }
-    let page = file(shared, "404.html")
-        .map_or_else(|| Bytes::from_static(NOT_FOUND.as_bytes()), |(p, _)| p);
+    let page = match file(shared, "404.html") {
+        Ok(Some((p, _))) => p,
+        _ => Bytes::from_static(NOT_FOUND.as_bytes()),
+    };
     reply(
         StatusCode::NOT_FOUND,
         "text/html; charset=utf-8",
@@ -181,15 +187,37 @@ const NOT_FOUND: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf
 
 /// The file `key` of the site and how it was got (`cache` or `on-demand`):
 /// from the cache, else rendered now with the rest of its part.
-fn file(shared: &Shared, key: &str) -> Option<(Bytes, &'static str)> {
-    let part = Part::of(key)?;
+fn file(shared: &Shared, key: &str) -> Result<Option<(Bytes, &'static str)>, BuildError> {
+    let Some(part) = Part::of(key) else {
+        return Ok(None);
+    };
     match lock(&shared.cache).get(&part, key) {
-        Found::File(b) => return Some((b, "cache")),
-        Found::NoSuchFile => return None,
+        Found::File(b) => return Ok(Some((b, "cache"))),
+        Found::NoSuchFile => return Ok(None),
         Found::NotRendered => {}
     }
-    let rendered = cache::render(shared, &part, false)?;
-    rendered.files.get(key).map(|b| (b.clone(), "on-demand"))
+    Ok(cache::render(shared, &part, false)?
+        .and_then(|files| files.get(key).cloned())
+        .map(|b| (b, "on-demand")))
+}
+
+/// A page that could not be rendered: what went wrong, on the page and in
+/// the terminal.
+fn failed(key: &str, e: &BuildError, overlay: Option<&str>) -> Response<Bytes> {
+    let (zh, en) = match e {
+        BuildError::Other { zh, en } => (zh.as_str(), en.as_str()),
+        BuildError::Input => ("清单文件有误", "the inventories cannot be read"),
+    };
+    eprintln!("error: 生成 {key} 时出错：{zh}\n  ({en})");
+    let page = format!(
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>500</title><body><h1>这个页面没能生成</h1><p>{}</p><p>终端里有同样的信息；改正后保存，页面会自动刷新。</p></body></html>",
+        escape(zh)
+    );
+    reply(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "text/html; charset=utf-8",
+        Bytes::from(inject(page.as_bytes(), overlay)),
+    )
 }
 
 fn escape(s: &str) -> String {

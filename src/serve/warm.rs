@@ -128,12 +128,12 @@ fn run(shared: &Shared) {
                     break;
                 }
             }
-            // A failing part (a bug) is left for a request to report; the
-            // warm-up goes on with the next.
+            // A part that fails (a theme's template, a bug) is left for a
+            // request to report; the warm-up goes on with the next.
             let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 cache::render(shared, &part, true)
             }));
-            if matches!(made, Ok(Some(_))) {
+            if matches!(made, Ok(Ok(Some(_)))) {
                 shared.warm.warmed.fetch_add(1, Ordering::Relaxed);
             }
         }
