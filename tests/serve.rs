@@ -166,6 +166,9 @@ fn an_edit_reloads_the_page_within_two_seconds() {
 fn broken_input_shows_an_overlay_until_fixed() {
     let fx = fixture();
     let server = start(&fx);
+    // Opened before it breaks: its last good page is kept.
+    let (status, _) = get(server.port, "/communities/xingfu/index.html");
+    assert_eq!(status, 200);
     let mut events = Events::open(server.port);
     fx.write(
         "communities/城关镇/xingfu.yaml",
@@ -837,4 +840,286 @@ fn a_community_never_asked_for_is_rendered_on_request() {
     assert!(page.contains("红旗社区"));
     let (status, _) = get(server.port, "/communities/no-such-id/index.html");
     assert_eq!(status, 404);
+}
+
+/// `X-Qingpai-Render` of an answer: `on-demand` (this request rendered the
+/// file) or `cache` (an earlier request or the warm-up did).
+fn rendered_by(head: &str) -> Option<String> {
+    head.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("x-qingpai-render")
+            .then(|| value.trim().to_owned())
+    })
+}
+
+/// GET: (status, how it was rendered, body).
+fn get_rendered(port: u16, path: &str) -> (u16, Option<String>, Vec<u8>) {
+    let (status, head, body) = request(
+        port,
+        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    (status, rendered_by(&head), body)
+}
+
+fn status_json(port: u16) -> serde_json::Value {
+    let (_, body) = get(port, "/__qingpai/status");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// A county of `n` communities in one town, `c001`… named `第001社区`…, so
+/// that the overview (and the warm-up) takes them in that order.
+fn county(n: usize) -> Fixture {
+    let fx = Fixture::new(&[]);
+    for i in 1..=n {
+        let id = format!("id: c{i:03}\n");
+        let name = format!("name: 第{i:03}社区\n");
+        fx.write(
+            &format!("communities/城关镇/c{i:03}.yaml"),
+            &inventory(&[("id", &id), ("name", &name)]),
+        );
+    }
+    fx
+}
+
+/// The warm-up renders the communities one by one in the overview's order,
+/// after the overview and the lists; a visitor asking for the one it reaches
+/// last, as soon as the server answers, is not kept waiting for it: the
+/// request renders the page and the sheet itself (`X-Qingpai-Render:
+/// on-demand`, which it would not say had the warm-up made them).
+#[test]
+fn a_community_the_warm_up_has_not_reached_is_rendered_on_request() {
+    let fx = county(250);
+    let server = start(&fx);
+    let port = server.port;
+    let (status, how, sheet) = get_rendered(port, "/communities/c200/sheet.pdf");
+    assert_eq!(status, 200);
+    assert!(sheet.starts_with(b"%PDF-"), "the sheet of c200");
+    assert_eq!(how.as_deref(), Some("on-demand"), "not warmed up yet");
+    // Its page was made with the sheet, by that request.
+    let (status, how, page) = get_rendered(port, "/communities/c200/index.html");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&page).contains("第200社区"));
+    assert_eq!(how.as_deref(), Some("cache"));
+    // Past what the warm-up renders at all.
+    let (status, how, page) = get_rendered(port, "/communities/c250/index.html");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&page).contains("第250社区"));
+    assert_eq!(how.as_deref(), Some("on-demand"));
+    let s = status_json(port);
+    assert!(
+        s["warmed"].as_u64().unwrap() < 200,
+        "the warm-up had not reached c200: {s}"
+    );
+}
+
+/// Without any request the warm-up renders the overview and the lists in the
+/// background, then the communities.
+#[test]
+fn the_warm_up_renders_the_overview_before_it_is_asked_for() {
+    let fx = fixture();
+    let server = start(&fx);
+    let port = server.port;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while status_json(port)["warming"].as_bool().unwrap() {
+        assert!(Instant::now() < deadline, "the warm-up never finished");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let s = status_json(port);
+    assert_eq!(s["cached_communities"], 2, "{s}");
+    for path in [
+        "/index.html",
+        "/towns/城关镇/index.html",
+        "/assets/search-index.js",
+        "/communities/xingfu/index.html",
+    ] {
+        let (status, how, _) = get_rendered(port, path);
+        assert_eq!((status, how.as_deref()), (200, Some("cache")), "{path}");
+    }
+}
+
+/// An edit makes the overview, its town's page and the search index stale:
+/// they show the edit when next asked for, however they were cached before.
+#[test]
+fn an_edit_invalidates_the_overview_town_page_and_search_index() {
+    let fx = fixture();
+    let server = start(&fx);
+    let port = server.port;
+    let compliant = |n: usize| {
+        format!(
+            "<div class=\"card ok\"><span class=\"num\">{n}</span><span class=\"label\">合规</span>"
+        )
+    };
+    let (_, index) = get(port, "/index.html");
+    assert!(index.contains(&compliant(2)), "both compliant at first");
+    let (_, town) = get(port, "/towns/城关镇/index.html");
+    assert!(town.contains("合规 2 个"), "{town}");
+    let (_, search) = get(port, "/assets/search-index.js");
+    assert!(!search.contains("新挂的奖牌"));
+    let (status, _) = get(port, "/communities/xingfu/index.html");
+    assert_eq!(status, 200);
+    let mut events = Events::open(port);
+    fx.write(
+        "communities/城关镇/hongqi.yaml",
+        &inventory(&[(
+            "awards",
+            "awards:\n  - {title: 新挂的奖牌, display: wall}\n",
+        )]),
+    );
+    events
+        .reload(Duration::from_secs(3))
+        .expect("a reload after the edit");
+    let (_, index) = get(port, "/index.html");
+    assert!(
+        index.contains(&compliant(1)),
+        "the overview counts the edit"
+    );
+    let (_, town) = get(port, "/towns/城关镇/index.html");
+    assert!(town.contains("合规 1 个"), "the town page follows");
+    let (_, search) = get(port, "/assets/search-index.js");
+    assert!(search.contains("新挂的奖牌"), "the search index follows");
+    // The other community was not edited: its page is still kept.
+    let (_, how, _) = get_rendered(port, "/communities/xingfu/index.html");
+    assert_eq!(how.as_deref(), Some("cache"));
+}
+
+/// A broken edit of a community a visitor has open keeps its last good page,
+/// with the errors over it; fixed, the page is made again from the new file.
+#[test]
+fn a_broken_edit_keeps_the_last_good_page_of_an_opened_community() {
+    let fx = fixture();
+    let server = start(&fx);
+    let port = server.port;
+    let (status, page) = get(port, "/communities/xingfu/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("幸福社区服务站"), "opened while good");
+    let mut events = Events::open(port);
+    fx.write(
+        "communities/城关镇/xingfu.yaml",
+        "id: xingfu\nname: 幸福社区\ngate: [\n",
+    );
+    events
+        .reload(Duration::from_secs(3))
+        .expect("a reload after the broken edit");
+    let (status, how, page) = get_rendered(port, "/communities/xingfu/index.html");
+    let page = String::from_utf8_lossy(&page);
+    assert_eq!(status, 200);
+    assert_eq!(how.as_deref(), Some("cache"), "the last good page, kept");
+    assert!(page.contains("幸福社区服务站"), "the last good page");
+    assert!(
+        page.contains("qingpai-overlay") && page.contains("communities/城关镇/xingfu.yaml:"),
+        "with the error over it"
+    );
+    // The overview is the last good one too.
+    let (_, index) = get(port, "/index.html");
+    assert!(index.contains("qingpai-overlay") && index.contains("幸福社区"));
+    fx.write(
+        "communities/城关镇/xingfu.yaml",
+        &inventory(&[
+            ("id", "id: xingfu\n"),
+            ("name", "name: 幸福社区\n"),
+            ("header", "header:\n  - 中国社区\n  - 修好以后的门头\n"),
+        ])
+        .replace("红旗", "幸福"),
+    );
+    events
+        .reload(Duration::from_secs(3))
+        .expect("a reload after the fix");
+    let (_, page) = get(port, "/communities/xingfu/index.html");
+    assert!(page.contains("修好以后的门头") && !page.contains("qingpai-overlay"));
+}
+
+/// However many communities are opened, at most 200 are kept (the least
+/// recently opened go first): memory does not grow with the county.
+#[test]
+fn the_cache_keeps_at_most_200_communities() {
+    let fx = county(230);
+    let server = start_in(fx.path(), &["--no-pdf"]);
+    let port = server.port;
+    for i in 1..=230 {
+        let (status, _, _) = get_rendered(port, &format!("/communities/c{i:03}/index.html"));
+        assert_eq!(status, 200, "c{i:03}");
+    }
+    let s = status_json(port);
+    assert_eq!(s["cached_communities"], 200, "{s}");
+    let (_, how, _) = get_rendered(port, "/communities/c230/index.html");
+    assert_eq!(how.as_deref(), Some("cache"), "the most recent is kept");
+    let (_, how, _) = get_rendered(port, "/communities/c001/index.html");
+    assert_eq!(how.as_deref(), Some("on-demand"), "the oldest was let go");
+    assert_eq!(status_json(port)["cached_communities"], 200);
+}
+
+/// `serve` finds a file by asking which part makes it ([`Part::of`]) and
+/// renders that part alone; `build` renders every part. The two agree: each
+/// file of the whole site comes from the part `serve` would render for it,
+/// with the same bytes.
+#[test]
+fn every_file_of_the_site_comes_from_the_part_serve_renders_for_it() {
+    use qingpai::site::{Part, Renderer, Writer, pages};
+    let fx = fixture();
+    let content = qingpai::load::load(fx.path());
+    let report = qingpai::check::check(&content);
+    let theme = qingpai::theme::load(fx.path().parent().unwrap(), None).unwrap();
+    let r = Renderer::new(&content, &report, &theme, Some("/"), false).with_pdf(true);
+    let whole = Writer::memory();
+    r.all(&whole).unwrap();
+    let whole = whole.into_files();
+    let summaries: Vec<pages::Summary> = content.communities.iter().map(|c| r.summary(c)).collect();
+    let towns = pages::towns(&summaries);
+    let mut parts = Part::site(&towns);
+    parts.extend(
+        content
+            .communities
+            .iter()
+            .map(|c| Part::Community(c.id.clone())),
+    );
+    let mut by_part = std::collections::BTreeMap::new();
+    for part in &parts {
+        let w = Writer::memory();
+        r.part(part, &summaries, &towns, None, &w).unwrap();
+        for (path, bytes) in w.into_files() {
+            assert_eq!(Part::of(&path).as_ref(), Some(part), "{path}");
+            by_part.insert(path, bytes);
+        }
+    }
+    assert!(whole.contains_key("communities/xingfu/sheet.pdf"));
+    assert_eq!(
+        by_part.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    // PDFs and the workbook carry a stamp of their own making: those are
+    // compared by name only.
+    for (path, bytes) in &whole {
+        if !path.ends_with(".pdf") && !path.ends_with(".xlsx") {
+            assert!(by_part[path] == *bytes, "{path} differs");
+        }
+    }
+}
+
+/// A page whose template fails when it is rendered answers 500 with what
+/// went wrong, on the page and in the terminal; the rest of the site is
+/// served as before.
+#[test]
+fn a_page_that_cannot_be_rendered_says_why() {
+    let site = SiteDir::new(&[
+        ("content/site.yaml", site_yaml("odd").as_bytes()),
+        (
+            "content/communities/城关镇/hongqi.yaml",
+            inventory(&[]).as_bytes(),
+        ),
+        (
+            "themes/odd/templates/town.html",
+            b"{{ no_such_thing.name }}",
+        ),
+    ]);
+    let server = start_in(&site.path("content"), &[]);
+    let port = server.port;
+    let (status, body) = get(port, "/towns/城关镇/index.html");
+    assert_eq!(status, 500, "{body}");
+    assert!(
+        body.contains("这个页面没能生成") && body.contains("town.html"),
+        "{body}"
+    );
+    let (status, page) = get(port, "/communities/hongqi/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("红旗社区"));
 }

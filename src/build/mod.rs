@@ -283,22 +283,8 @@ fn render_all(
     let rendered = done.iter().filter(|d| d.1).count();
     let summaries: Vec<pages::Summary> = done.into_iter().map(|d| d.0).collect();
     let towns = pages::towns(&summaries);
-    let table = r.table();
-    // The statistics (the workbook is the slowest) beside the pages.
-    let (stats, pages) = rayon::join(
-        || r.stats(&table, w),
-        || -> Result<usize, BuildError> {
-            let mut count = summaries.len();
-            count += r.towns(&towns, None, w)?;
-            r.index(&summaries, &towns, w)?;
-            count += 1 + r.fixed_pages(w)?;
-            r.indexes(&summaries, &towns, w)?;
-            r.assets(w)?;
-            Ok(count)
-        },
-    );
-    stats?;
-    let count = pages?;
+    // The rest of the site, from the one list `serve` renders from too.
+    let count = summaries.len() + r.parts(&summaries, &towns, w)?;
     phase("aggregates: pages, indexes, stats");
     if let Some(s) = spare {
         w.remove_stale(s.files.keys());

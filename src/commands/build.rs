@@ -150,8 +150,8 @@ fn relative_base_url(
     let (at, what_zh, what_en) = if args.base_url.is_some() {
         (
             "--base-url".to_owned(),
-            format!("“{url}”"),
-            format!("`{url}`"),
+            format!("“{url}”不是完整的网址"),
+            format!("`{url}` is not a full address"),
         )
     } else {
         let src = std::fs::read_to_string(&file).unwrap_or_default();

@@ -1,36 +1,47 @@
-//! `qingpai serve`: build into memory, serve it on loopback, rebuild on every
-//! change under content/ and the theme, and reload open pages.
+//! `qingpai serve`: check the site, answer at once, render each part when
+//! first asked for, re-check on every change under content/ and the theme,
+//! and reload open pages.
 //!
-//! An edit to one community file reloads that file only, re-runs the rules,
-//! and re-renders that community's page and drawing, its town pages, the
-//! overview and the search index — not the county. A photo reloads the
-//! communities that name it. A change to site.yaml, standard.yaml or the theme
-//! rebuilds everything, and so does the content folder coming back after it
-//! was moved away or replaced. When the input is broken the last good site
-//! stays up and every page shows the errors in an overlay.
+//! Nothing is rendered before the server answers: a community's page,
+//! drawing and PDFs, the overview, the town pages and the indexes are each
+//! rendered when a request first needs them, or by the warm-up in the
+//! background, below the requests (`warm.rs`), and kept in a bounded cache
+//! (`cache.rs`). The parts are the ones `build` renders ([`crate::site::Part`]).
 //!
-//! `server.rs` speaks HTTP, `respond.rs` answers from the in-memory site,
-//! `http.rs` checks paths and hosts, `watch.rs` follows the folders.
+//! An edit to one community file does only what the reload needs: it reloads
+//! and re-checks that file, updates its entry in the lists, drops what the
+//! edit made stale (its own files, its towns' pages, the overview and the
+//! indexes) and tells open pages to reload; they are rendered again when
+//! asked for. A photo reloads the communities that name it. A change to
+//! site.yaml, standard.yaml or the theme reloads everything, and so does the
+//! content folder coming back after it was moved away or replaced. When the
+//! input is broken what was rendered stays up and every page shows the errors
+//! in an overlay; a community nobody had opened is rendered from the broken
+//! load and shows what is wrong.
+//!
+//! `server.rs` speaks HTTP, `respond.rs` answers, `http.rs` checks paths and
+//! hosts, `watch.rs` follows the folders.
 
+mod cache;
 pub mod http;
 mod respond;
 pub mod server;
+mod warm;
 mod watch;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::net::{TcpListener, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime};
-
-use bytes::Bytes;
 
 use crate::check::{self, Report};
 use crate::diag::{Lang, Rule};
 use crate::load::{self, Content};
-use crate::site::{BuildError, Renderer, Writer, pages};
+use crate::site::BuildError;
 use crate::theme;
+use cache::{Cache, Listing, Published, Source};
 use respond::{lock, write};
 use watch::{Event, Watch, WatchSet};
 
@@ -46,86 +57,37 @@ pub struct Options {
     pub allowed_hosts: Vec<String>,
 }
 
-/// What the HTTP side reads; the rebuild side writes.
+/// What the HTTP side and the warm-up read; the rebuild side writes.
 struct Shared {
-    files: RwLock<HashMap<String, Bytes>>,
+    /// What parts are rendered from; `None` while an edit is applied.
+    published: Mutex<Option<Published>>,
+    /// Signalled when `published` is back.
+    republished: Condvar,
+    cache: Mutex<Cache>,
     /// The overlay to show on every page while the input is broken.
     overlay: RwLock<Option<String>>,
-    /// How many builds (good or failed) have finished; every new value is a
+    /// How many loads (good or failed) have finished; every new value is a
     /// reload for open pages.
     reloads: tokio::sync::watch::Sender<u64>,
-    /// The survey table is built when first asked for, not on every edit.
-    stats: Mutex<Option<StatsSource>>,
-    /// What a community's page, drawings and PDFs are rendered from when
-    /// first asked for: the last load; `None` while an edit is applied.
-    pages: Mutex<Option<PagesSource>>,
-    /// Communities rendered on request, oldest first: at most
-    /// [`RENDERED_COMMUNITIES`] are kept, so memory does not grow with the
-    /// county.
-    rendered: Mutex<std::collections::VecDeque<String>>,
+    requests: respond::Requests,
+    warm: warm::Warm,
 }
 
-/// How many communities' rendered files `serve` keeps (each ~0.4 MB with PDFs).
-const RENDERED_COMMUNITIES: usize = 200;
-
-struct PagesSource {
-    content: Arc<Content>,
-    report: Arc<Report>,
-    theme: Arc<theme::Theme>,
-    previews: bool,
-    pdf: bool,
-}
-
-/// Render the community that `key` (`communities/ID/...`) belongs to, when
-/// it is not rendered yet: `serve` answers at once after checking and makes
-/// each community's files when first asked for.
-fn render_on_demand(shared: &Shared, key: &str) {
-    let Some(id) = key
-        .strip_prefix("communities/")
-        .and_then(|rest| rest.split('/').next())
-    else {
-        return;
-    };
-    let prefix = format!("communities/{id}/");
-    if respond::read(&shared.files)
-        .keys()
-        .any(|k| k.starts_with(&prefix))
-    {
-        return;
+/// What is published, waiting while an edit is applied (milliseconds: the
+/// load is changed in place, never copied). `None` only if that took more
+/// than 5 s.
+fn published(shared: &Shared) -> Option<MutexGuard<'_, Option<Published>>> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut guard = lock(&shared.published);
+    while guard.is_none() {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        guard = shared
+            .republished
+            .wait_timeout(guard, left)
+            .unwrap_or_else(PoisonError::into_inner)
+            .0;
     }
-    let source = lock(&shared.pages);
-    let Some(s) = source.as_ref() else { return };
-    // Without a readable site.yaml there is no page to put it in.
-    if s.content.site.is_none() {
-        return;
-    }
-    let Some(c) = s.content.communities.iter().find(|c| c.id == id) else {
-        return;
-    };
-    let r = renderer(&s.content, &s.report, &s.theme, s.previews, s.pdf);
-    let w = Writer::memory();
-    if r.community(c, &w).is_err() {
-        return;
-    }
-    drop(source);
-    let mut files = write(&shared.files);
-    for (k, v) in w.into_files() {
-        files.insert(k, Bytes::from(v));
-    }
-    let mut rendered = lock(&shared.rendered);
-    rendered.push_back(id.to_owned());
-    while rendered.len() > RENDERED_COMMUNITIES {
-        if let Some(old) = rendered.pop_front() {
-            let old = format!("communities/{old}/");
-            files.retain(|k, _| !k.starts_with(&old));
-        }
-    }
-}
-
-struct StatsSource {
-    content: Arc<Content>,
-    report: Arc<Report>,
-    theme: Arc<theme::Theme>,
+    Some(guard)
 }
 
 /// The site as last loaded and checked.
@@ -142,11 +104,12 @@ struct State {
     theme: Arc<theme::Theme>,
     /// The site's own theme could not be loaded (the default stands in).
     theme_error: Option<theme::ThemeError>,
-    /// By community file.
-    summaries: HashMap<String, pages::Summary>,
-    /// Community files changed since the last good render.
+    /// The last good load's lists.
+    listing: Option<Arc<Listing>>,
+    /// Community files changed since the last good load.
     dirty: HashSet<String>,
-    /// The last render failed or was not done: the next good one renders all.
+    /// Everything was reloaded since the last good load: the next good one
+    /// starts the lists and the cache afresh.
     needs_full: bool,
     previews: bool,
     pdf: bool,
@@ -270,12 +233,13 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_owned);
     let shared = Arc::new(Shared {
-        files: RwLock::new(HashMap::new()),
+        published: Mutex::new(None),
+        republished: Condvar::new(),
+        cache: Mutex::new(Cache::default()),
         overlay: RwLock::new(None),
         reloads: tokio::sync::watch::Sender::new(0),
-        stats: Mutex::new(None),
-        pages: Mutex::new(None),
-        rendered: Mutex::new(Default::default()),
+        requests: respond::Requests::new(),
+        warm: warm::Warm::new(),
     });
 
     // Ctrl-C is handled from the start, so a stop during the first build is clean too.
@@ -326,19 +290,30 @@ pub fn run(content_dir: &Path, opts: &Options) -> u8 {
         config,
         Arc::new(server::Counts::default()),
     ));
+    // Without the warm-up every part is still rendered when asked for.
+    if let Err(e) = warm::spawn(shared.clone()) {
+        say(
+            lang,
+            &format!("警告：无法在后台预先生成页面：{e}（页面仍会在打开时生成）"),
+            &format!(
+                "warning: cannot warm the pages up in the background: {e} (pages are still made when opened)"
+            ),
+        );
+    }
     say(
         lang,
         &format!(
-            "已生成（{:.1} 秒）。正在预览：http://{local}/  （按 Ctrl-C 停止）",
+            "已检查完（{:.1} 秒），页面在打开时生成。正在预览：http://{local}/  （按 Ctrl-C 停止）",
             start.elapsed().as_secs_f64()
         ),
         &format!(
-            "built in {:.1} s. Serving http://{local}/  (Ctrl-C to stop)",
+            "checked in {:.1} s; pages are made when opened. Serving http://{local}/  (Ctrl-C to stop)",
             start.elapsed().as_secs_f64()
         ),
     );
 
     let code = loop_rebuilds(&rx, tx, watcher, &mut state, &shared, lang);
+    shared.warm.stop();
     runtime.shutdown_timeout(Duration::from_millis(200));
     if code == 0 {
         say(lang, "已停止。", "stopped.");
@@ -438,21 +413,12 @@ fn loop_rebuilds(
         if changes.is_empty() {
             continue;
         }
-        // Let go of the stats' share of the content, so it is updated in
-        // place rather than copied.
-        *lock(&shared.stats) = None;
-        // The edited communities' files are made now, from the load before
-        // the edit, if they were never asked for: should the edit break the
-        // input, their last good pages are still there to serve. Then the
-        // pages let go of the content too (holding it would copy it).
-        for change in &changes {
-            if let Change::Community(rel) = change
-                && let Some(s) = state.summaries.get(rel)
-            {
-                render_on_demand(shared, &format!("communities/{}/", s.id));
-            }
+        // An edit is applied in place: requests wait the few milliseconds
+        // it takes, and with nothing published nothing else holds the load.
+        // A full reload makes a new load; the old one is served meanwhile.
+        if !changes.contains(&Change::Everything) {
+            drop(lock(&shared.published).take());
         }
-        *lock(&shared.pages) = None;
         let loaded_at = SystemTime::now();
         state.apply(&changes);
         // Watch what the site now depends on before the pages are told to
@@ -563,7 +529,7 @@ impl State {
             report: Arc::new(report),
             theme: Arc::new(theme),
             theme_error,
-            summaries: HashMap::new(),
+            listing: None,
             dirty: HashSet::new(),
             needs_full: true,
             previews,
@@ -667,16 +633,17 @@ impl State {
     fn apply(&mut self, changes: &[Change]) {
         if changes.contains(&Change::Everything) {
             let (previews, pdf) = (self.previews, self.pdf);
+            // The lists stay the last good ones until the new load is good.
+            let listing = self.listing.take();
             *self = State::load(&self.dir, &self.site_root, previews, pdf);
+            self.listing = listing;
             return;
         }
-        let mut content = match Arc::try_unwrap(std::mem::replace(
-            &mut self.content,
-            Arc::new(empty_content()),
-        )) {
-            Ok(c) => c,
-            Err(shared) => clone_content(&shared),
-        };
+        let mut content =
+            match Arc::try_unwrap(std::mem::replace(&mut self.content, blank_content())) {
+                Ok(c) => c,
+                Err(shared) => clone_content(&shared),
+            };
         for change in changes {
             let Change::Community(rel) = change else {
                 continue;
@@ -730,8 +697,9 @@ impl State {
         self.content = Arc::new(content);
     }
 
-    /// Render what changed (or everything) and publish it; on broken input keep
-    /// the last good site and show the errors.
+    /// Publish the load: on good input bring the lists up to date and drop
+    /// what the changes made stale; on broken input keep what was rendered
+    /// and show the errors. Then tell open pages to reload.
     fn render(&mut self, shared: &Shared, lang: Lang, since: Option<Instant>) {
         let result = if self.report.has_input_errors() || self.content.site.is_none() {
             Err(BuildError::Input)
@@ -740,11 +708,10 @@ impl State {
                 zh: format!("{}：{}", e.file, e.zh),
                 en: e.to_string(),
             })
-        } else if self.needs_full {
-            self.render_full(shared)
         } else {
-            self.render_changed(shared)
+            Ok(self.update_listing(shared))
         };
+        let good = result.is_ok();
         match result {
             Ok(what) => {
                 self.needs_full = false;
@@ -755,11 +722,11 @@ impl State {
                     say(
                         lang,
                         &format!(
-                            "已重新生成{what}，用时 {ms} 毫秒。{}",
+                            "已重新检查{what}，用时 {ms} 毫秒。{}",
                             crate::report::text::summary_line(&self.report, lang)
                         ),
                         &format!(
-                            "rebuilt {what} in {ms} ms. {}",
+                            "re-checked {what} in {ms} ms. {}",
                             crate::report::text::summary_line(&self.report, lang)
                         ),
                     );
@@ -796,143 +763,68 @@ impl State {
                 );
             }
         }
-        *lock(&shared.stats) = Some(StatsSource {
-            content: self.content.clone(),
-            report: self.report.clone(),
-            theme: self.theme.clone(),
+        let old = lock(&shared.published).replace(Published {
+            source: Source {
+                content: self.content.clone(),
+                report: self.report.clone(),
+                theme: self.theme.clone(),
+                previews: self.previews,
+                pdf: self.pdf,
+                good,
+            },
+            listing: self.listing.clone(),
         });
-        // Communities not yet asked for are made from this load, broken or
-        // not: a file that cannot be read is shown with what is wrong (its
-        // earlier pages, if any were made, stay until a good load).
-        *lock(&shared.pages) = Some(PagesSource {
-            content: self.content.clone(),
-            report: self.report.clone(),
-            theme: self.theme.clone(),
-            previews: self.previews,
-            pdf: self.pdf,
-        });
+        shared.republished.notify_all();
+        shared.warm.kick();
         let generation = *shared.reloads.borrow() + 1;
         respond::broadcast(shared, generation);
+        // After a full reload this is the last hold on the old load: let it
+        // go once the pages are told (freeing a county takes a while).
+        drop(old);
     }
 
-    fn render_full(&mut self, shared: &Shared) -> Result<String, BuildError> {
-        let r = renderer(
-            &self.content,
-            &self.report,
-            &self.theme,
-            self.previews,
-            self.pdf,
-        );
-        let w = Writer::memory();
-        // Communities are summarised, not rendered: each is rendered when
-        // first asked for (see `render_on_demand`).
-        let summaries: Vec<pages::Summary> = {
-            use rayon::prelude::*;
-            self.content
-                .communities
-                .par_iter()
-                .map(|c| r.summary(c))
-                .collect()
-        };
-        lock(&shared.rendered).clear();
-        let towns = pages::towns(&summaries);
-        r.towns(&towns, None, &w)?;
-        r.index(&summaries, &towns, &w)?;
-        r.fixed_pages(&w)?;
-        r.indexes(&summaries, &towns, &w)?;
-        r.assets(&w)?;
-        self.summaries = self
-            .content
-            .communities
-            .iter()
-            .map(|c| c.file.clone())
-            .zip(summaries)
-            .collect();
-        let files: HashMap<String, Bytes> = w
-            .into_files()
-            .into_iter()
-            .map(|(k, v)| (k, Bytes::from(v)))
-            .collect();
-        *write(&shared.files) = files;
-        Ok(format!(
-            "全部 {} 个村(社区)",
-            self.content.communities.len()
-        ))
-    }
-
-    fn render_changed(&mut self, shared: &Shared) -> Result<String, BuildError> {
-        let r = renderer(
-            &self.content,
-            &self.report,
-            &self.theme,
-            self.previews,
-            self.pdf,
-        );
-        let w = Writer::memory();
-        let mut towns_touched: Vec<String> = Vec::new();
-        let mut gone: Vec<String> = Vec::new();
-        let mut names = Vec::new();
-        for rel in &self.dirty {
-            let now = self.content.communities.iter().find(|c| c.file == *rel);
-            if let Some(old) = self.summaries.get(rel) {
-                towns_touched.push(old.town.clone());
-                gone.push(format!("communities/{}/", old.id));
-            }
-            match now {
-                Some(c) => {
-                    // Its files are made again when next asked for.
-                    gone.push(format!("communities/{}/", c.id));
-                    let s = r.summary(c);
-                    towns_touched.push(s.town.clone());
-                    names.push(s.name.clone());
-                    self.summaries.insert(rel.clone(), s);
-                }
-                None => {
-                    self.summaries.remove(rel);
+    /// A good load: the lists made afresh (after a full load) or the changed
+    /// communities' entries updated, and what that made stale dropped from
+    /// the cache. Says what was checked, for the terminal.
+    fn update_listing(&mut self, shared: &Shared) -> String {
+        match self.listing.as_mut() {
+            Some(listing) if !self.needs_full => {
+                // Shared only with a list being rendered now: then the list
+                // of pointers is copied, not the entries.
+                let listing = Arc::make_mut(listing);
+                let touched = listing.update(&self.content, &self.report, &self.dirty);
+                lock(&shared.cache).invalidate(&touched);
+                let names: Vec<&str> = self
+                    .dirty
+                    .iter()
+                    .filter_map(|rel| self.content.communities.iter().find(|c| c.file == *rel))
+                    .map(|c| c.name.raw.as_str())
+                    .collect();
+                if names.is_empty() {
+                    "（删除了清单）".to_owned()
+                } else {
+                    names.join("、")
                 }
             }
-        }
-        let summaries: Vec<pages::Summary> = self
-            .content
-            .communities
-            .iter()
-            .filter_map(|c| self.summaries.get(&c.file).cloned())
-            .collect();
-        let towns = pages::towns(&summaries);
-        for t in &towns_touched {
-            if !towns.iter().any(|v| v.name == *t) {
-                gone.push(format!("towns/{}/", pages::town_slug(t)));
+            _ => {
+                self.listing = Some(Arc::new(Listing::of(
+                    &self.content,
+                    &self.report,
+                    &self.theme,
+                    self.previews,
+                )));
+                lock(&shared.cache).clear();
+                format!("全部 {} 个村(社区)", self.content.communities.len())
             }
         }
-        r.towns(&towns, Some(&towns_touched), &w)?;
-        r.index(&summaries, &towns, &w)?;
-        r.indexes(&summaries, &towns, &w)?;
-        let written: BTreeMap<String, Vec<u8>> = w.into_files();
-        let mut files = write(&shared.files);
-        files.retain(|k, _| {
-            !gone.iter().any(|g| k.starts_with(g.as_str())) && !k.starts_with("stats.")
-        });
-        for (k, v) in written {
-            files.insert(k, Bytes::from(v));
-        }
-        Ok(if names.is_empty() {
-            "（删除了清单）".to_owned()
-        } else {
-            names.join("、")
-        })
     }
 }
 
-/// A renderer of the site as it now stands, served from `/`. (A free function:
-/// the state's summaries are updated while it is in use.)
-fn renderer<'a>(
-    content: &'a Content,
-    report: &'a Report,
-    theme: &'a theme::Theme,
-    previews: bool,
-    pdf: bool,
-) -> Renderer<'a> {
-    Renderer::new(content, report, theme, Some("/"), previews).with_pdf(pdf)
+/// An empty content, to stand in while the load is changed in place (made
+/// once: making the built-in standard takes milliseconds).
+fn blank_content() -> Arc<Content> {
+    static BLANK: std::sync::OnceLock<Arc<Content>> = std::sync::OnceLock::new();
+    BLANK.get_or_init(|| Arc::new(empty_content())).clone()
 }
 
 fn empty_content() -> Content {

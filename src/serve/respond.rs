@@ -1,18 +1,77 @@
-//! The answer to a GET of the in-memory site: the file (with the live-reload
-//! script and, while the input is broken, the error overlay added to pages), a
-//! redirect to a folder's page, the 404 page, the survey table made when first
-//! asked for, or the server's status.
+//! The answer to a GET of the site: the file, from the cache or rendered now
+//! (with the live-reload script and, while the input is broken, the error
+//! overlay added to pages), a redirect to a folder's page, the 404 page, or
+//! the server's status.
+//!
+//! Every file is answered with `X-Qingpai-Render: cache` when it was already
+//! rendered (by an earlier request or the warm-up) and `on-demand` when this
+//! request rendered it. `/__qingpai/status` answers JSON: `generation` (loads
+//! so far; each is a reload for open pages), `errors` (the input is broken),
+//! `cached_communities` (communities whose files are kept, at most
+//! [`super::cache::RENDERED_COMMUNITIES`]), `warming` (the warm-up has parts
+//! left) and `warmed` (parts the warm-up rendered).
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use hyper::header::{self, HeaderValue};
+use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
 
 use super::Shared;
+use super::cache::{self, Found};
 use super::http::{self, Target};
 use crate::check::Report;
-use crate::site::{BuildError, Renderer, Writer, pages};
+use crate::site::{BuildError, Part, pages};
+
+/// Says whether a file was rendered for this request or taken from the cache.
+const RENDER_HEADER: HeaderName = HeaderName::from_static("x-qingpai-render");
+
+/// The requests being answered, for the warm-up to keep out of their way.
+pub(super) struct Requests {
+    start: Instant,
+    in_flight: AtomicUsize,
+    /// When the last one was answered, in milliseconds after `start`.
+    last: AtomicU64,
+}
+
+impl Requests {
+    pub fn new() -> Requests {
+        Requests {
+            start: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            last: AtomicU64::new(0),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn enter(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(self)
+    }
+
+    /// How long no request has been answered; zero while one is.
+    pub fn idle_for(&self) -> Duration {
+        if self.in_flight.load(Ordering::SeqCst) > 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_millis(self.now().saturating_sub(self.last.load(Ordering::SeqCst)))
+    }
+}
+
+/// A request being answered; counted out when dropped, also on a panic.
+struct InFlight<'a>(&'a Requests);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.last.store(self.0.now(), Ordering::SeqCst);
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// A lock whose holder panicked is still usable: the maps it guards are
 /// replaced whole or entry by entry, never left half-written.
@@ -48,6 +107,7 @@ fn reply(
 /// The answer to a GET (or HEAD: hyper leaves the body out) of `raw`, the
 /// request's path and query.
 pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
+    let _in_flight = shared.requests.enter();
     let target = match http::target(raw) {
         Ok(t) => t,
         Err(_) => {
@@ -60,9 +120,17 @@ pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
     };
     let key = match target {
         Target::Status => {
+            // One lock at a time.
+            let generation = *shared.reloads.borrow();
+            let errors = read(&shared.overlay).is_some();
+            let cached = lock(&shared.cache).communities();
+            let warming = shared.warm.busy();
             let body = serde_json::json!({
-                "generation": *shared.reloads.borrow(),
-                "errors": read(&shared.overlay).is_some(),
+                "generation": generation,
+                "errors": errors,
+                "cached_communities": cached,
+                "warming": warming,
+                "warmed": shared.warm.warmed.load(Ordering::Relaxed),
             })
             .to_string();
             return reply(StatusCode::OK, "application/json", body);
@@ -74,23 +142,23 @@ pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
         }
         Target::File(key) => key,
     };
-    if key.starts_with("communities/") && !read(&shared.files).contains_key(&key) {
-        super::render_on_demand(shared, &key);
-    }
-    if (key == "stats.csv" || key == "stats.xlsx") && !read(&shared.files).contains_key(&key) {
-        make_stats(shared);
-    }
-    let found = read(&shared.files).get(&key).cloned();
     let overlay = read(&shared.overlay).clone();
-    if let Some(bytes) = found {
+    let found = match file(shared, &key) {
+        Ok(found) => found,
+        Err(e) => return failed(&key, &e, overlay.as_deref()),
+    };
+    if let Some((bytes, how)) = found {
         let body = if key.ends_with(".html") {
             Bytes::from(inject(&bytes, overlay.as_deref()))
         } else {
             bytes
         };
-        return reply(StatusCode::OK, http::content_type(&key), body);
+        let mut r = reply(StatusCode::OK, http::content_type(&key), body);
+        r.headers_mut()
+            .insert(RENDER_HEADER, HeaderValue::from_static(how));
+        return r;
     }
-    if read(&shared.files).contains_key(&format!("{key}/index.html")) {
+    if matches!(file(shared, &format!("{key}/index.html")), Ok(Some(_))) {
         // Built from the checked key, never from the raw path (`//host`).
         let location = pages::encode_path(&format!("/{key}/"));
         let mut r = reply(
@@ -103,30 +171,53 @@ pub(super) fn page(shared: &Shared, raw: &str) -> Response<Bytes> {
         }
         return r;
     }
-    let page = read(&shared.files).get("404.html").cloned();
-    let body = page.map_or_else(
-        || Bytes::from_static(b"404"),
-        |p| Bytes::from(inject(&p, overlay.as_deref())),
-    );
-    reply(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body)
+    let page = match file(shared, "404.html") {
+        Ok(Some((p, _))) => p,
+        _ => Bytes::from_static(NOT_FOUND.as_bytes()),
+    };
+    reply(
+        StatusCode::NOT_FOUND,
+        "text/html; charset=utf-8",
+        Bytes::from(inject(&page, overlay.as_deref())),
+    )
 }
 
-fn make_stats(shared: &Shared) {
-    let source = lock(&shared.stats);
-    let Some(s) = source.as_ref() else { return };
-    if s.content.site.is_none() {
-        return;
+/// The 404 page when the site has none to render (no good load yet).
+const NOT_FOUND: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>404</title><body><p>404 没有这个页面。</p></body></html>";
+
+/// The file `key` of the site and how it was got (`cache` or `on-demand`):
+/// from the cache, else rendered now with the rest of its part.
+fn file(shared: &Shared, key: &str) -> Result<Option<(Bytes, &'static str)>, BuildError> {
+    let Some(part) = Part::of(key) else {
+        return Ok(None);
+    };
+    match lock(&shared.cache).get(&part, key) {
+        Found::File(b) => return Ok(Some((b, "cache"))),
+        Found::NoSuchFile => return Ok(None),
+        Found::NotRendered => {}
     }
-    let r = Renderer::new(&s.content, &s.report, &s.theme, Some("/"), false);
-    let w = Writer::memory();
-    if r.stats(&crate::stats::table(&s.content, &s.report), &w)
-        .is_ok()
-    {
-        let mut files = write(&shared.files);
-        for (k, v) in w.into_files() {
-            files.insert(k, Bytes::from(v));
-        }
-    }
+    Ok(cache::render(shared, &part, false)?
+        .and_then(|files| files.get(key).cloned())
+        .map(|b| (b, "on-demand")))
+}
+
+/// A page that could not be rendered: what went wrong, on the page and in
+/// the terminal.
+fn failed(key: &str, e: &BuildError, overlay: Option<&str>) -> Response<Bytes> {
+    let (zh, en) = match e {
+        BuildError::Other { zh, en } => (zh.as_str(), en.as_str()),
+        BuildError::Input => ("清单文件有误", "the inventories cannot be read"),
+    };
+    eprintln!("error: 生成 {key} 时出错：{zh}\n  ({en})");
+    let page = format!(
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>500</title><body><h1>这个页面没能生成</h1><p>{}</p><p>终端里有同样的信息；改正后保存，页面会自动刷新。</p></body></html>",
+        escape(zh)
+    );
+    reply(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "text/html; charset=utf-8",
+        Bytes::from(inject(page.as_bytes(), overlay)),
+    )
 }
 
 fn escape(s: &str) -> String {

@@ -397,6 +397,19 @@ impl<'a> Renderer<'a> {
         towns: &[pages::TownView],
         w: &Writer,
     ) -> Result<(), BuildError> {
+        self.indexes_with(summaries, towns, None, w)
+    }
+
+    /// [`Renderer::indexes`]; `search`: each summary's search text
+    /// ([`search::haystack`]), when this renderer's content does not hold
+    /// the communities.
+    fn indexes_with(
+        &self,
+        summaries: &[pages::Summary],
+        towns: &[pages::TownView],
+        search: Option<&[String]>,
+        w: &Writer,
+    ) -> Result<(), BuildError> {
         let mut urls = vec![String::new(), "standard/".into(), "supervision/".into()];
         urls.extend(
             towns
@@ -414,10 +427,11 @@ impl<'a> Renderer<'a> {
         ctx.insert("urls", &urls);
         w.write("sitemap.xml", self.render("sitemap.xml", &ctx)?.as_bytes())?;
         w.write("robots.txt", self.render("robots.txt", &ctx)?.as_bytes())?;
-        w.write(
-            "assets/search-index.js",
-            search::index(self.content, summaries).as_bytes(),
-        )
+        let index = match search {
+            Some(haystacks) => search::index_of(summaries, haystacks),
+            None => search::index(self.content, summaries),
+        };
+        w.write(SEARCH_INDEX, index.as_bytes())
     }
 
     /// The theme's static files and the output marker.
@@ -435,15 +449,126 @@ impl<'a> Renderer<'a> {
     pub fn all(&self, w: &Writer) -> Result<usize, BuildError> {
         let summaries = self.communities(w)?;
         let towns = pages::towns(&summaries);
-        let table = self.table();
-        let mut count = summaries.len();
-        count += self.towns(&towns, None, w)?;
-        self.index(&summaries, &towns, w)?;
-        self.stats(&table, w)?;
-        count += 1 + self.fixed_pages(w)?;
-        self.indexes(&summaries, &towns, w)?;
-        self.assets(w)?;
-        Ok(count)
+        Ok(summaries.len() + self.parts(&summaries, &towns, w)?)
+    }
+
+    /// Every part but the communities' own ([`Part::site`]). Returns the
+    /// number of pages.
+    pub fn parts(
+        &self,
+        summaries: &[pages::Summary],
+        towns: &[pages::TownView],
+        w: &Writer,
+    ) -> Result<usize, BuildError> {
+        // In parallel: the statistics (the workbook is the slowest part of
+        // a province's incremental build) beside the pages.
+        Part::site(towns)
+            .par_iter()
+            .map(|part| self.part(part, summaries, towns, None, w))
+            .sum()
+    }
+
+    /// One part of the site. `summaries` and `towns` are every community's
+    /// (what the overview, town pages and indexes list); `search` is each
+    /// summary's search text when this renderer's content does not hold the
+    /// communities (`serve` renders the lists without them). Returns the
+    /// number of pages written: none for a community or town not in the site.
+    pub fn part(
+        &self,
+        part: &Part,
+        summaries: &[pages::Summary],
+        towns: &[pages::TownView],
+        search: Option<&[String]>,
+        w: &Writer,
+    ) -> Result<usize, BuildError> {
+        match part {
+            Part::Community(id) => match self.content.communities.iter().find(|c| c.id == *id) {
+                Some(c) => self.community(c, w).map(|_| 1),
+                None => Ok(0),
+            },
+            Part::Overview => self.index(summaries, towns, w).map(|()| 1),
+            Part::Town(slug) => match towns.iter().find(|t| t.slug == *slug) {
+                Some(t) => self.towns(std::slice::from_ref(t), None, w),
+                None => Ok(0),
+            },
+            Part::Fixed => self.fixed_pages(w),
+            Part::Stats => self.stats(&self.table(), w).map(|()| 0),
+            Part::Indexes => self.indexes_with(summaries, towns, search, w).map(|()| 0),
+            Part::Assets => self.assets(w).map(|()| 0),
+        }
+    }
+}
+
+/// Where the search index is written.
+pub const SEARCH_INDEX: &str = "assets/search-index.js";
+
+/// One group of the site's files, rendered together: the one list of what a
+/// site is made of. `build` renders every part ([`Renderer::parts`] after
+/// [`Renderer::community`] for each community); `serve` renders the part a
+/// request needs ([`Part::of`]) when it is first asked for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// Everything under `communities/ID/`: page, plan, drawing, PDFs.
+    Community(String),
+    /// `index.html`.
+    Overview,
+    /// `towns/SLUG/index.html`.
+    Town(String),
+    /// The standard, supervision and 404 pages.
+    Fixed,
+    /// `stats.csv` and `stats.xlsx`.
+    Stats,
+    /// `sitemap.xml`, `robots.txt` and the search index.
+    Indexes,
+    /// The theme's static files and the output marker.
+    Assets,
+}
+
+impl Part {
+    /// The part that would make the file `path` (relative to the site
+    /// root); whether it does is for rendering it to say.
+    pub fn of(path: &str) -> Option<Part> {
+        match path {
+            "index.html" => return Some(Part::Overview),
+            "stats.csv" | "stats.xlsx" => return Some(Part::Stats),
+            "standard/index.html" | "supervision/index.html" | "404.html" => {
+                return Some(Part::Fixed);
+            }
+            "sitemap.xml" | "robots.txt" | SEARCH_INDEX => return Some(Part::Indexes),
+            MARKER => return Some(Part::Assets),
+            _ => {}
+        }
+        if let Some(rest) = path.strip_prefix("communities/") {
+            let (id, file) = rest.split_once('/')?;
+            return (!id.is_empty() && !file.is_empty()).then(|| Part::Community(id.to_owned()));
+        }
+        if let Some(rest) = path.strip_prefix("towns/") {
+            let slug = rest.strip_suffix("/index.html")?;
+            return (!slug.is_empty() && !slug.contains('/')).then(|| Part::Town(slug.to_owned()));
+        }
+        path.starts_with("assets/").then_some(Part::Assets)
+    }
+
+    /// Every part but the communities', in the order `build` renders them.
+    pub fn site(towns: &[pages::TownView]) -> Vec<Part> {
+        let mut parts: Vec<Part> = towns.iter().map(|t| Part::Town(t.slug.clone())).collect();
+        parts.extend([
+            Part::Overview,
+            Part::Stats,
+            Part::Fixed,
+            Part::Indexes,
+            Part::Assets,
+        ]);
+        parts
+    }
+
+    /// Made from every community's summary: to be made again whenever a
+    /// community changes (a town's page only when one of its own does).
+    pub fn lists_communities(&self) -> bool {
+        matches!(
+            self,
+            Part::Overview | Part::Town(_) | Part::Stats | Part::Indexes
+        )
     }
 }
 

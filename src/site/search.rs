@@ -25,14 +25,14 @@ struct Entry<'a> {
     u: &'a str,
     /// Everything searchable, normalised (NFKC, no white space) and
     /// lower-cased, fields joined by `|`.
-    x: String,
+    x: &'a str,
 }
 
 /// Everything a visitor may type to find this community, as one string.
 ///
 /// Lower-cased here because `site.js` lower-cases the query: were only one
 /// side folded, "HONGQI" or an uppercase plaque text would never match.
-fn haystack(c: &Community) -> String {
+pub fn haystack(c: &Community) -> String {
     let mut parts: Vec<&str> = vec![&c.name.norm, &c.town.norm, &c.id];
     parts.extend(c.gate.iter().chain(&c.header).map(|p| p.text.norm.as_str()));
     for board in &c.gate_walls {
@@ -54,15 +54,22 @@ fn haystack(c: &Community) -> String {
 }
 
 pub fn index(content: &Content, summaries: &[Summary]) -> String {
+    let haystacks: Vec<String> = content.communities.iter().map(haystack).collect();
+    index_of(summaries, &haystacks)
+}
+
+/// The index of `summaries`, whose [`haystack`]s are given in the same order:
+/// `serve` keeps each community's and renders the index without the communities.
+pub fn index_of(summaries: &[Summary], haystacks: &[String]) -> String {
     let entries: Vec<Entry> = summaries
         .iter()
-        .zip(&content.communities)
-        .map(|(s, c)| Entry {
+        .zip(haystacks)
+        .map(|(s, x)| Entry {
             n: &s.name,
             t: &s.town,
             s: &s.status_zh,
             u: &s.href,
-            x: haystack(c),
+            x,
         })
         .collect();
     // `</` is escaped so no text can close the script.
