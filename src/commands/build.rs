@@ -23,8 +23,7 @@ pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
         );
         return 2;
     }
-    let content = crate::load::load(content_dir);
-    let report = crate::check::check(&content);
+    let (content, report) = crate::check::load_and_check(content_dir);
     let opts = Options {
         output: args.output.clone(),
         base_url: args.base_url.clone(),
