@@ -275,10 +275,7 @@ fn a_second_run_reports_the_same_as_the_first_and_as_no_cache() {
     // The other formats read the same results.
     for format in ["text", "sarif", "github"] {
         let cached = p.run(&["check", "--format", format], &[]);
-        let fresh = p.run(
-            &["check", "--format", format],
-            &[("QINGPAI_NO_CACHE", "1")],
-        );
+        let fresh = p.run(&["check", "--format", format], &[("QINGPAI_NO_CACHE", "1")]);
         assert_eq!(cached.stdout, fresh.stdout, "{format}");
     }
 }
@@ -316,7 +313,10 @@ fn editing_a_file_changes_only_its_result() {
     let edited = p.check();
     let fresh = p.uncached();
     assert_ne!(fresh.0, clean.0, "the edit shows");
-    assert!(edited.0.contains("zzz"), "chaoyang's result is still reused");
+    assert!(
+        edited.0.contains("zzz"),
+        "chaoyang's result is still reused"
+    );
     assert_eq!(edited.0.replace("zzz", "foo"), fresh.0);
     assert_eq!(edited.1, fresh.1);
 }
@@ -364,7 +364,10 @@ fn a_damaged_cache_does_no_harm() {
 
     let mut damaged: Vec<(String, Vec<u8>)> = vec![
         ("empty".into(), Vec::new()),
-        ("garbage".into(), (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect()),
+        (
+            "garbage".into(),
+            (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect(),
+        ),
         ("magic only".into(), b"QPCACHE2".to_vec()),
     ];
     for cut in [9, 40, 45, good.len() / 3, good.len() / 2, good.len() - 1] {

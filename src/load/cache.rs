@@ -119,7 +119,8 @@ pub struct Cached {
     pub community: Community,
     /// The `input.*` findings of reading the file.
     pub read: Vec<Finding>,
-    /// What [`Cache::open`]'s `derive` gave on the community (the rules).
+    /// What [`crate::load::Derive`] gave on the community (for `check`, the
+    /// rules' findings).
     pub derived: Vec<Finding>,
 }
 
@@ -131,8 +132,11 @@ pub struct Cache {
     /// The previous run's file, and where each entry (its digest, then its
     /// payload) lies in it.
     old: Vec<u8>,
-    index: HashMap<Key, (usize, usize)>,
+    index: Index,
 }
+
+/// Where each entry lies in the file: its digest's offset and its payload's length.
+type Index = HashMap<Key, (usize, usize)>;
 
 /// Is the cache turned off by [`ENV_OFF`]?
 pub fn disabled() -> bool {
@@ -284,7 +288,7 @@ pub fn seal(payload: &[u8]) -> Vec<u8> {
 /// The previous file, when it is this program's for this standard and its
 /// entries add up: its bytes and its index (the payloads are checked when
 /// used).
-fn read_file(path: &Path, identity: &Key) -> Option<(Vec<u8>, HashMap<Key, (usize, usize)>)> {
+fn read_file(path: &Path, identity: &Key) -> Option<(Vec<u8>, Index)> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return None;

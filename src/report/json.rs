@@ -158,7 +158,7 @@ mod tests {
         ];
         Finding {
             rule: Rule::ALL[i % Rule::ALL.len()],
-            community: (i % 3 != 0).then(|| format!("c{i}")),
+            community: (!i.is_multiple_of(3)).then(|| format!("c{i}")),
             file: format!("communities/城关镇/c{i}.yaml"),
             loc: Loc {
                 line: (i % 4) as u32 * 1000,
@@ -167,7 +167,9 @@ mod tests {
             },
             entry: None,
             message: Msg::new(texts[i % texts.len()], texts[(i + 1) % texts.len()]),
-            fix: (i % 2 == 0).then(|| Msg::new(texts[(i + 2) % texts.len()], "fix")),
+            fix: i
+                .is_multiple_of(2)
+                .then(|| Msg::new(texts[(i + 2) % texts.len()], "fix")),
             related: Vec::new(),
         }
     }
