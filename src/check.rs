@@ -2,6 +2,7 @@
 //! every rule on every community, sorted, with the summary of SPEC §5.
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -90,13 +91,38 @@ fn summarise(content: &Content, findings: &[Finding]) -> Summary {
 }
 
 pub fn check(content: &Content) -> Report {
-    let mut findings = content.findings.clone();
     let rule_findings: Vec<Vec<Finding>> = content
         .communities
         .par_iter()
         .map(|c| rules::check(c, &content.standard))
         .collect();
-    findings.extend(rule_findings.into_iter().flatten());
+    report(content, content.findings.clone(), rule_findings)
+}
+
+/// Load the content folder `dir` and check it: [`crate::load::load`] then
+/// [`check`], with the rules run in the same parallel pass as the reading,
+/// and both taken from the per-file cache beside the content folder for the
+/// files that did not change ([`crate::load::cache`]). The same report as
+/// `check(&load(dir))`, always.
+pub fn load_and_check(dir: &Path) -> (Content, Report) {
+    let (content, rule_findings) = crate::load::load_derived(
+        dir,
+        crate::load::Derive {
+            purpose: "rules",
+            run: &rules::check,
+        },
+    );
+    // The report takes the loading's findings over; the content keeps its own.
+    let findings = content.findings.clone();
+    let report = report(&content, findings, rule_findings);
+    (content, report)
+}
+
+/// The report of `content`: the loading's findings, the rules' (per
+/// community), and the town clashes, sorted and summed up.
+fn report(content: &Content, mut findings: Vec<Finding>, rules: Vec<Vec<Finding>>) -> Report {
+    findings.reserve(rules.iter().map(Vec::len).sum());
+    findings.extend(rules.into_iter().flatten());
     findings.extend(town_clashes(&content.communities));
     sort_findings(&mut findings);
 
@@ -120,13 +146,18 @@ fn is_town_clash(f: &Finding) -> bool {
 /// Names the reader already refused (`城关/镇`) are not counted twice.
 pub fn town_clashes(communities: &[Community]) -> Vec<Finding> {
     let mut first: HashMap<String, &Community> = HashMap::new();
+    // A county has tens of towns and thousands of communities: each spelling
+    // is looked at once.
+    let mut keys: HashMap<&str, Option<String>> = HashMap::new();
     let mut out = Vec::new();
     for c in communities {
         let town = c.town.raw.trim();
-        if town.is_empty() || slug::town_problem(town).is_some() {
+        let key = keys.entry(town).or_insert_with(|| {
+            (!town.is_empty() && slug::town_problem(town).is_none()).then(|| slug::town_key(town))
+        });
+        let Some(key) = key.clone() else {
             continue;
-        }
-        let key = slug::town_key(town);
+        };
         let Some(other) = first.get(&key) else {
             first.insert(key, c);
             continue;

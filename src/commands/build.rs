@@ -24,10 +24,8 @@ pub fn run(content_dir: &Path, args: &Args, lang: Lang) -> u8 {
         return 2;
     }
     crate::build::phase("start");
-    let content = crate::load::load(content_dir);
-    crate::build::phase("load");
-    let report = crate::check::check(&content);
-    crate::build::phase("check");
+    let (content, report) = crate::check::load_and_check(content_dir);
+    crate::build::phase("load and check");
     let opts = Options {
         output: args.output.clone(),
         base_url: args.base_url.clone(),

@@ -15,8 +15,7 @@ pub enum Format {
 }
 
 pub fn run(content_dir: &Path, format: Format, output: Option<&PathBuf>, lang: Lang) -> u8 {
-    let content = crate::load::load(content_dir);
-    let report = crate::check::check(&content);
+    let (content, report) = crate::check::load_and_check(content_dir);
     let table = stats::table(&content, &report);
     let bytes = match format {
         Format::Csv => stats::csv(&table),

@@ -2,6 +2,7 @@
 //! `standard.yaml` and every `communities/**/*.yaml`, each value located, every
 //! problem collected as an `input.*` finding.
 
+pub mod cache;
 pub mod community;
 pub mod node;
 pub mod paths;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use crate::diag::{Finding, Loc, Msg, Rule};
 use crate::model::{Community, Site};
 use crate::standard::{self, Standard};
+use cache::{Cache, Key};
 use node::{SyntaxError, SyntaxErrorKind};
 use read::ReadError;
 use reader::Ctx;
@@ -40,7 +42,51 @@ pub struct Content {
 /// How deep `communities/` may nest (town folders, and a level or two more).
 const MAX_DEPTH: usize = 8;
 
+/// Read the content folder `dir`. Nothing is cached: see [`load_derived`].
 pub fn load(dir: &Path) -> Content {
+    load_inner(dir, None).0
+}
+
+/// What [`load_derived`] works out from each community in the same pass over
+/// the files (the rules' findings, for `check`).
+#[derive(Clone, Copy)]
+pub struct Derive<'a> {
+    /// What `run` is, in a word: part of the cache's identity, so that the
+    /// entries of one use are never read by another.
+    pub purpose: &'a str,
+    /// Depends on the community and the standard alone (never on another
+    /// file): that is what lets its results be cached per file.
+    pub run: &'a (dyn Fn(&Community, &Standard) -> Vec<Finding> + Sync),
+}
+
+/// [`load`], with `derive` run on every community in the same parallel pass
+/// (its findings returned per community, in the order of
+/// `Content::communities`), and the results of every unchanged file taken
+/// from the cache beside the content folder ([`cache`]), which is then
+/// brought up to date. What depends on several files (duplicate ids) is
+/// worked out afresh.
+pub fn load_derived(dir: &Path, derive: Derive) -> (Content, Vec<Vec<Finding>>) {
+    load_inner(dir, Some(derive))
+}
+
+/// One inventory, read (or taken from the cache).
+struct One {
+    community: Community,
+    read: Vec<Finding>,
+    derived: Vec<Finding>,
+    src: Option<String>,
+    /// How the cache gets this file's entry: none (no cache, or the file
+    /// could not be read), the old entry as it was, or a new one (sealed).
+    store: Store,
+}
+
+enum Store {
+    Nothing,
+    Keep(Key),
+    New(Key, Vec<u8>),
+}
+
+fn load_inner(dir: &Path, derive: Option<Derive>) -> (Content, Vec<Vec<Finding>>) {
     let mut findings = Vec::new();
     let mut sources = HashMap::new();
 
@@ -95,32 +141,134 @@ pub fn load(dir: &Path) -> Content {
     };
 
     let mut files = Vec::new();
-    walk(dir, &dir.join("communities"), 0, &mut files, &mut findings);
+    // The walk and the reading of the cache file (about 2 KB per inventory,
+    // read and indexed here, each entry checked where it is used) go side
+    // by side.
+    let standard_src = sources.get("standard.yaml").map(String::as_str);
+    let ((), cache) = rayon::join(
+        || walk(dir, &dir.join("communities"), 0, &mut files, &mut findings),
+        || derive.and_then(|d| Cache::open(dir, standard_src, d.purpose)),
+    );
     files.sort();
 
-    let loaded: Vec<(Community, Vec<Finding>, Option<String>)> = files
+    let loaded: Vec<One> = files
         .par_iter()
-        .map(|rel| load_community(dir, rel, &standard))
+        .map(|rel| load_one(dir, rel, &standard, derive, cache.as_ref()))
         .collect();
 
+    if let Some(cache) = &cache {
+        save_cache(cache, &loaded);
+    }
     let mut communities = Vec::with_capacity(loaded.len());
-    for (community, mut f, src) in loaded {
+    let mut derived = Vec::with_capacity(loaded.len());
+    sources.reserve(loaded.len());
+    for one in loaded {
+        let One {
+            community,
+            read: mut f,
+            derived: d,
+            src,
+            store: _,
+        } = one;
         findings.append(&mut f);
         if let Some(src) = src {
             sources.insert(community.file.clone(), src);
         }
         communities.push(community);
+        derived.push(d);
     }
     duplicate_ids(&communities, &mut findings);
 
-    Content {
+    let content = Content {
         dir: dir.to_owned(),
         site,
         standard,
         communities,
         findings,
         sources,
+    };
+    (content, derived)
+}
+
+/// Read one inventory and derive from it, or take both from the cache.
+fn load_one(
+    dir: &Path,
+    rel: &str,
+    std: &Standard,
+    derive: Option<Derive>,
+    cache: Option<&Cache>,
+) -> One {
+    let run = |c: &Community| derive.map_or_else(Vec::new, |d| (d.run)(c, std));
+    let bytes = match read::read_bytes(&dir.join(rel)) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let stem = file_stem(rel);
+            let community = unread_community(rel, &stem);
+            return One {
+                derived: run(&community),
+                community,
+                read: vec![read_finding(rel, Some(&stem), e)],
+                src: None,
+                store: Store::Nothing,
+            };
+        }
+    };
+    let Some(cache) = cache else {
+        let (community, read, src, _) = read_community(dir, rel, bytes, std);
+        return One {
+            derived: run(&community),
+            community,
+            read,
+            src,
+            store: Store::Nothing,
+        };
+    };
+    let key = Cache::key(rel, &bytes);
+    if let Some(hit) = cache.get(&key, dir) {
+        return One {
+            community: hit.community,
+            read: hit.read,
+            derived: hit.derived,
+            // What `community_from_bytes` keeps of the file: its text when it is text.
+            src: read::decode(bytes).ok(),
+            store: Store::Keep(key),
+        };
     }
+    let (community, read, src, photos) = read_community(dir, rel, bytes, std);
+    let derived = run(&community);
+    let sealed = cache::seal(&cache::encode_entry(&photos, &community, &read, &derived));
+    One {
+        community,
+        read,
+        derived,
+        src,
+        store: Store::New(key, sealed),
+    }
+}
+
+/// Bring the cache file up to date with this run's files: written only when
+/// an entry is new or one is no longer wanted.
+fn save_cache(cache: &Cache, loaded: &[One]) {
+    let mut keys = Vec::with_capacity(loaded.len());
+    let mut fresh = false;
+    for one in loaded {
+        match &one.store {
+            Store::Nothing => {}
+            Store::Keep(key) => keys.push(*key),
+            Store::New(key, _) => {
+                keys.push(*key);
+                fresh = true;
+            }
+        }
+    }
+    if !fresh && cache.holds_exactly(&keys) {
+        return;
+    }
+    cache.save(loaded.iter().filter_map(|one| match &one.store {
+        Store::Nothing => None,
+        Store::Keep(key) => cache.stored(key).map(|p| (key, p)),
+        Store::New(key, sealed) => Some((key, sealed.as_slice())),
+    }));
 }
 
 /// Read `rel` under `dir`: `None` if it does not exist.
@@ -175,24 +323,43 @@ pub fn community_from_bytes(
     bytes: Vec<u8>,
     std: &Standard,
 ) -> (Community, Vec<Finding>, Option<String>) {
+    let (community, findings, src, _) = read_community(dir, rel, bytes, std);
+    (community, findings, src)
+}
+
+/// [`community_from_bytes`], and the photos the reading looked at, stamped
+/// (what the cache must check before it reuses the result).
+type Read = (
+    Community,
+    Vec<Finding>,
+    Option<String>,
+    Vec<(String, cache::Stamp)>,
+);
+
+fn read_community(dir: &Path, rel: &str, bytes: Vec<u8>, std: &Standard) -> Read {
     let stem = file_stem(rel);
     let broken = || unread_community(rel, &stem);
     let src = match read::decode(bytes) {
         Ok(src) => src,
-        Err(e) => return (broken(), vec![read_finding(rel, Some(&stem), e)], None),
+        Err(e) => {
+            let f = read_finding(rel, Some(&stem), e);
+            return (broken(), vec![f], None, Vec::new());
+        }
     };
     let doc = match node::parse(&src) {
         Ok(doc) => doc,
         Err(e) => {
             let f = syntax_finding(rel, Some(&stem), &e);
-            return (broken(), vec![f], Some(src));
+            return (broken(), vec![f], Some(src), Vec::new());
         }
     };
     let mut ctx = Ctx::new(rel, &src, dir);
     ctx.community = Some(stem.clone());
     let community = community::read(&mut ctx, &doc, &stem, std);
-    let findings = ctx.findings;
-    (community, findings, Some(src))
+    let Ctx {
+        findings, photos, ..
+    } = ctx;
+    (community, findings, Some(src), photos)
 }
 
 /// Is `name` an inventory's file name? `.yaml` as SPEC §2 says, and `.yml`
@@ -351,11 +518,20 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, findings: 
             }
         }
         // What the entry is (through a link): never found out by opening it.
-        let Ok(meta) = std::fs::metadata(&path) else {
-            findings.push(unreadable(&rel));
-            continue;
+        // The directory entry already says so for anything but a link (one
+        // `stat` fewer per inventory, on the walk that no thread shares).
+        let ftype = if ftype.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(meta) => meta.file_type(),
+                Err(_) => {
+                    findings.push(unreadable(&rel));
+                    continue;
+                }
+            }
+        } else {
+            ftype
         };
-        if meta.is_dir() {
+        if ftype.is_dir() {
             if depth < MAX_DEPTH {
                 walk(root, &path, depth + 1, out, findings);
             } else {
@@ -375,12 +551,12 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, findings: 
                     ),
                 ));
             }
-        } else if meta.is_file() {
+        } else if ftype.is_file() {
             if is_inventory_name(name) {
                 out.push(rel);
             }
         } else {
-            let (zh, en) = read::kind_of(meta.file_type());
+            let (zh, en) = read::kind_of(ftype);
             findings.push(walk_finding(
                 &rel,
                 Msg::new(

@@ -58,6 +58,11 @@ pub fn kind_of(ft: std::fs::FileType) -> (&'static str, &'static str) {
 /// file swapped for a FIFO between the check and the open cannot hang us
 /// either; the opened handle is checked again.
 pub fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
+    open_sized(path).map(|(file, _)| file)
+}
+
+/// [`open_regular`], with the file's size as the opened handle gives it.
+fn open_sized(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular {
@@ -80,7 +85,7 @@ pub fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
             kind: kind_of(meta.file_type()),
         });
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
 
 // O_NONBLOCK without a libc dependency: its value per platform.
@@ -96,11 +101,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 
 /// Read a regular file's bytes: at most [`MAX_FILE_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let file = open_regular(path)?;
-    let size = file
-        .metadata()
-        .map_err(|e| ReadError::Io(e.to_string()))?
-        .len();
+    let (file, size) = open_sized(path)?;
     if size > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge { bytes: size });
     }

@@ -18,6 +18,10 @@ pub struct Ctx<'a> {
     pub community: Option<String>,
     pub content_dir: &'a Path,
     pub findings: Vec<Finding>,
+    /// Every path under the content folder that reading the file looked at
+    /// on disk (the photos), with what `stat` said of it just before: what
+    /// the file's findings depend on besides its own text, for the cache.
+    pub photos: Vec<(String, crate::load::cache::Stamp)>,
 }
 
 /// A mapping whose keys have been checked against its shape.
@@ -134,6 +138,7 @@ impl<'a> Ctx<'a> {
             community: None,
             content_dir,
             findings: Vec::new(),
+            photos: Vec::new(),
         }
     }
 
@@ -514,6 +519,12 @@ impl<'a> Ctx<'a> {
     /// A path to a file under content/ that must exist: `input.file` otherwise.
     pub fn path(&mut self, node: &Node, field: &Field) -> Option<String> {
         let raw = self.string(node, field)?;
+        // Stamped before it is looked at: a photo changed while it is read
+        // then differs from its stamp next time, and is looked at again.
+        if let Ok(rel) = paths::lexical(&raw) {
+            let stamp = crate::load::cache::stamp(&self.content_dir.join(&rel));
+            self.photos.push((rel, stamp));
+        }
         match paths::resolve(self.content_dir, &raw) {
             Ok(rel) => match photo::check(&self.content_dir.join(&rel)) {
                 Ok(()) => Some(rel),

@@ -510,8 +510,7 @@ enum Change {
 
 impl State {
     fn load(dir: &Path, site_root: &Path, previews: bool, pdf: bool) -> State {
-        let content = load::load(dir);
-        let report = check::check(&content);
+        let (content, report) = check::load_and_check(dir);
         let name = content.site.as_ref().and_then(|s| s.theme.clone());
         let (theme, theme_error) = match theme::load(site_root, name.as_deref()) {
             Ok(t) => (t, None),
