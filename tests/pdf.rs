@@ -51,11 +51,13 @@ fn pdfs_into(s: &Sample, id: &str, out: &str) -> (PathBuf, Vec<(String, Vec<u8>)
         .collect();
     let plan = qingpai::plan::plan(c, &s.content.standard, &findings);
     let gate = plan.gate.as_ref().expect("a gate to draw");
+    let drawing = qingpai::draw::gate_drawing(&s.theme, gate).expect("the gate drawing");
     let input = Input {
         c,
         std: &s.content.standard,
         plan: &plan,
         gate,
+        drawing: &drawing,
         theme: &s.theme,
         site: s.content.site.as_ref().expect("site.yaml"),
         built_on: "2024-09-30",

@@ -56,11 +56,13 @@ fn sheet_of(s: &Sample, c: &Community, out: &str) -> (PathBuf, Vec<u32>) {
         .collect();
     let plan = qingpai::plan::plan(c, &s.content.standard, &findings);
     let gate = plan.gate.as_ref().expect("a gate to draw");
+    let drawing = gate_drawing(&s.theme, gate).expect("the gate drawing");
     let input = Input {
         c,
         std: &s.content.standard,
         plan: &plan,
         gate,
+        drawing: &drawing,
         theme: &s.theme,
         site: s.content.site.as_ref().expect("site.yaml"),
         built_on: "2024-09-30",
@@ -73,7 +75,6 @@ fn sheet_of(s: &Sample, c: &Community, out: &str) -> (PathBuf, Vec<u32>) {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("sheet.pdf");
     std::fs::write(&file, bytes).unwrap();
-    let drawing = gate_drawing(&s.theme, gate).expect("the gate drawing");
     assert_eq!(drawing.signs.len(), gate.all_signs().count());
     let heights = drawing
         .signs

@@ -41,11 +41,13 @@ fn make(id: &str) -> Made {
         .collect();
     let plan = qingpai::plan::plan(c, &content.standard, &findings);
     let gate = plan.gate.as_ref().unwrap();
+    let drawing = qingpai::draw::gate_drawing(&theme, gate).expect("the gate drawing");
     let input = Input {
         c,
         std: &content.standard,
         plan: &plan,
         gate,
+        drawing: &drawing,
         theme: &theme,
         site: content.site.as_ref().unwrap(),
         built_on: "2024-09-30",

@@ -40,6 +40,9 @@ pub struct Input<'a> {
     pub plan: &'a Plan,
     /// The gate as drawn (the plan's, for a community that could be read whole).
     pub gate: &'a GatePlan,
+    /// Its drawing, made once for the page, gate.svg and the sheet
+    /// ([`crate::draw::gate_drawing`] of `gate`).
+    pub drawing: &'a crate::draw::GateDrawing,
     pub theme: &'a Theme,
     pub site: &'a Site,
     /// The build date, as printed in the title block: `2024-09-30`.

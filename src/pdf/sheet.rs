@@ -624,11 +624,11 @@ fn area(i: usize, first_top: f32) -> (usize, f32, f32, f32) {
 pub fn sheet(input: &Input) -> Result<Vec<u8>, String> {
     let c = input.c;
     let name = c.name.raw.trim();
-    let g = crate::draw::gate_drawing(input.theme, input.gate).map_err(|e| e.to_string())?;
+    let g = input.drawing;
     let signs: Vec<&Sign> = input.gate.all_signs().collect();
 
     // Sheet 2's table first: where it ends, the list begins.
-    let table_rows = table_rows(input, &signs, &g);
+    let table_rows = table_rows(input, &signs, g);
     let table_end = 30.0 + table_height(&table_rows) + notes_height(input);
 
     // Lay the list out: it decides how many sheets there are.
@@ -661,8 +661,8 @@ pub fn sheet(input: &Input) -> Result<Vec<u8>, String> {
     for _ in 0..pages {
         doc.page(W, H);
     }
-    let scale = elevation(&mut doc, &g, &signs)?;
-    notes(&mut doc, input, &g, &signs);
+    let scale = elevation(&mut doc, g, &signs)?;
+    notes(&mut doc, input, g, &signs);
     for p in 0..pages {
         frame(&mut doc, p, pages, input, (p == 0).then_some(scale));
     }

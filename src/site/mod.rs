@@ -211,8 +211,11 @@ impl<'a> Renderer<'a> {
             w.write(&format!("{dir}/plan.json"), plan.to_json(c).as_bytes())?;
         }
         let gate_svg = if let Some(gate) = &plan.gate {
-            let svg =
-                draw::gate(self.theme, gate).map_err(|e| render_error("signs/gate.svg", &e))?;
+            // The one drawing of this community: the page, gate.svg, the
+            // preview and the sheet all take it.
+            let drawing = draw::gate_drawing(self.theme, gate)
+                .map_err(|e| render_error("signs/gate.svg", &e))?;
+            let svg = &drawing.svg;
             w.write(&format!("{dir}/gate.svg"), svg.as_bytes())?;
             downloads.push(pages::Download {
                 label: "大门立面示意图（SVG，可缩放）".into(),
@@ -220,7 +223,7 @@ impl<'a> Renderer<'a> {
                 kind: "svg",
             });
             if self.previews {
-                let png = draw::png(&svg, 640).map_err(|e| {
+                let png = draw::png(svg, 640).map_err(|e| {
                     BuildError::other(
                         format!("{dir}/gate.png 生成失败：{e}"),
                         format!("{dir}/gate.png: {e}"),
@@ -239,6 +242,7 @@ impl<'a> Renderer<'a> {
                     std: &self.content.standard,
                     plan,
                     gate,
+                    drawing: &drawing,
                     theme: self.theme,
                     site: self.content.site.as_ref().expect("a site to build"),
                     built_on: &self.built_on,
@@ -270,7 +274,7 @@ impl<'a> Renderer<'a> {
                     kind: "json",
                 });
             }
-            svg
+            drawing.svg
         } else {
             String::new()
         };
