@@ -4,6 +4,7 @@
 //!     cargo bench --bench county                      # 10,000 communities
 //!     cargo bench --bench county -- --communities 2000 --runs 3 --keep /tmp/county
 //!     cargo bench --bench county -- --only check --runs 9 --keep /tmp/county   # `check` alone
+//!     cargo bench --bench county -- --seed 7                # another county of the same kind
 //!
 //! It prints wall time (min and median over the runs) and the peak memory of
 //! each command, and for `check` the median CPU time; where Hugo is installed,
@@ -127,8 +128,8 @@ fn community(rng: &mut Lcg, i: usize) -> (String, String) {
     (format!("communities/{town}/c{i}.yaml"), y)
 }
 
-pub fn generate(dir: &Path, n: usize) -> u64 {
-    let mut rng = Lcg(20_201_015);
+pub fn generate(dir: &Path, n: usize, seed: u64) -> u64 {
+    let mut rng = Lcg(seed);
     std::fs::create_dir_all(dir.join("communities")).unwrap();
     std::fs::write(
         dir.join("site.yaml"),
@@ -384,6 +385,10 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let runs: usize = value("--runs").and_then(|v| v.parse().ok()).unwrap_or(5);
+    // Another seed, another county (the same size and mix of problems).
+    let seed: u64 = value("--seed")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_201_015);
     let tmp = tempfile::tempdir().unwrap();
     let dir = value("--keep").map_or_else(|| tmp.path().to_owned(), std::path::PathBuf::from);
     let bin = Path::new(env!("CARGO_BIN_EXE_qingpai"));
@@ -396,7 +401,7 @@ fn main() {
     let bytes = if dir.join("site.yaml").is_file() {
         0
     } else {
-        generate(&dir, n)
+        generate(&dir, n, seed)
     };
     println!(
         "generated {n} communities, {:.1} MB of YAML, in {:.2?} ({})",
