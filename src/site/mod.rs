@@ -468,7 +468,14 @@ impl<'a> Renderer<'a> {
         // a province's incremental build) beside the pages.
         Part::site(towns)
             .par_iter()
-            .map(|part| self.part(part, summaries, towns, None, w))
+            .map(|part| {
+                let t = std::time::Instant::now();
+                let r = self.part(part, summaries, towns, None, w);
+                if std::env::var_os("QINGPAI_TIMINGS").is_some() {
+                    eprintln!("  {part:?}: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+                }
+                r
+            })
             .sum()
     }
 
