@@ -6,12 +6,6 @@ use qingpai::cli::{Cli, Command};
 use qingpai::commands::{self, print};
 use qingpai::diag::Lang;
 
-/// mimalloc instead of the system allocator: a build makes and frees
-/// millions of small strings and vectors (malloc and free were about a tenth
-/// of a PDF build's time with glibc's).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
