@@ -252,7 +252,11 @@ impl Publish {
             Err(_) => {}
         }
         // No exchange here: two renames, keeping the old site until the new
-        // one is in place.
+        // one is in place. A discarded spare may still be going away under
+        // the name the old site takes now.
+        if let Some(cleanup) = self.cleanup.take() {
+            let _ = cleanup.join();
+        }
         match fs::rename(&self.target, &old) {
             Ok(()) => {}
             Err(e) if crosses_mount(&e) => return self.copy_in_place(),
@@ -411,7 +415,15 @@ fn claim_spare(parent: &Path, name: &OsStr, fresh: &Path) -> bool {
     let spare = parent.join(spare_name(name));
     let ours = fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir())
         && fs::symlink_metadata(spare.join(MARKER)).is_ok_and(|m| m.is_file());
-    ours && remove_ours(fresh).is_ok() && fs::rename(&spare, fresh).is_ok()
+    if !(ours && remove_ours(fresh).is_ok() && fs::rename(&spare, fresh).is_ok()) {
+        return false;
+    }
+    // A fresh folder's time says its build is alive where a process cannot
+    // be asked (see `running`): a file made and removed in it renews it.
+    let touch = fresh.join(".qingpai-claimed");
+    let _ = fs::write(&touch, b"");
+    let _ = fs::remove_file(&touch);
+    true
 }
 
 /// Keep the site just replaced, now at `old`, as the spare (an older spare

@@ -163,6 +163,26 @@ fn an_output_changed_by_hand_is_rebuilt() {
         "the town page is put right"
     );
 
+    // A community's own files, changed by hand or replaced by a symlink,
+    // are rendered again, not taken over.
+    std::fs::write(out.join("communities/a/index.html"), "<p>defaced</p>").unwrap();
+    assert!(!run(&out).contains("up to date"));
+    assert!(
+        std::fs::read(out.join("communities/a/index.html")).unwrap()
+            == first["communities/a/index.html"].2,
+        "the community page is put right"
+    );
+    std::fs::remove_file(out.join("communities/b/gate.svg")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", out.join("communities/b/gate.svg")).unwrap();
+    assert!(!run(&out).contains("up to date"));
+    let gate = out.join("communities/b/gate.svg");
+    assert!(
+        std::fs::symlink_metadata(&gate).unwrap().is_file()
+            && std::fs::read(&gate).unwrap() == first["communities/b/gate.svg"].2,
+        "the drawing is a file again, as built"
+    );
+    assert!(run(&out).contains(" is up to date: "));
+
     std::fs::write(out.join("extra.html"), "<p>left by hand</p>").unwrap();
     assert!(!run(&out).contains("up to date"));
     assert!(

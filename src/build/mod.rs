@@ -270,9 +270,10 @@ fn render_all(
             {
                 return Ok((r.summary(c), false));
             }
-            if let Some(old) = previous.and_then(|p| p.communities.get(&c.id))
+            if let Some(p) = previous
+                && let Some(old) = p.communities.get(&c.id)
                 && old.key == *key
-                && w.reuse_all(&old.files)
+                && w.reuse_all(&old.files, &p.files)
             {
                 return Ok((r.summary(c), false));
             }

@@ -129,13 +129,20 @@ impl Writer {
         {
             return false;
         }
-        self.take_over(&prev.join(rel), &new, rel)
+        self.take_over(&prev.join(rel), &new, rel, None)
     }
 
     /// Take a community's files over, all or none: its folders are made
     /// once, and each file costs one link and one stat (the build with
     /// nothing to render is mostly this, 80,000 times for a province).
-    pub fn reuse_all(&self, files: &[String]) -> bool {
+    /// `stamps` are the previous build's: a file that is not the one it left
+    /// (changed by hand, put there by a build killed while publishing in
+    /// place, or by another build at the same time) is not taken over.
+    pub fn reuse_all(
+        &self,
+        files: &[String],
+        stamps: &std::collections::BTreeMap<String, Stamp>,
+    ) -> bool {
         let (Sink::Disk(root), Some(prev)) = (&self.sink, &self.previous) else {
             return false;
         };
@@ -149,7 +156,11 @@ impl Writer {
                 }
                 made.push(folder);
             }
-            if !self.take_over(&prev.join(rel), &root.join(rel), rel) {
+            let Some(stamp) = stamps.get(rel) else {
+                self.forget_all(&files[..i]);
+                return false;
+            };
+            if !self.take_over(&prev.join(rel), &root.join(rel), rel, Some(*stamp)) {
                 self.forget_all(&files[..i]);
                 return false;
             }
@@ -157,8 +168,10 @@ impl Writer {
         true
     }
 
-    /// Link `old` to `new` (a copy where links are refused); true when done.
-    fn take_over(&self, old: &Path, new: &Path, rel: &str) -> bool {
+    /// Link `old` to `new` (a copy where links are refused); true when done,
+    /// and when what is now at `new` is a regular file (not a symlink put in
+    /// the output) of the `expected` size and time, if given.
+    fn take_over(&self, old: &Path, new: &Path, rel: &str, expected: Option<Stamp>) -> bool {
         let mut linked = std::fs::hard_link(old, new);
         // The publisher puts its marker in the fresh folder first: the old
         // one, identical, replaces it.
@@ -173,10 +186,14 @@ impl Writer {
         if linked.is_err() && (!old.is_file() || std::fs::copy(old, new).is_err()) {
             return false;
         }
-        let Ok(meta) = std::fs::metadata(new) else {
+        let Ok(meta) = std::fs::symlink_metadata(new) else {
             return false;
         };
         let stamp = Stamp::of(&meta);
+        if !meta.is_file() || expected.is_some_and(|e| e != stamp) {
+            let _ = std::fs::remove_file(new);
+            return false;
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(stamp.len, Ordering::Relaxed);
         self.reused.fetch_add(1, Ordering::Relaxed);
@@ -233,8 +250,13 @@ impl Writer {
                     std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
                 }
                 if self.recycled {
-                    // The old file may be the live site's too (a hard link).
-                    let _ = std::fs::remove_file(&path);
+                    // The old file may be the live site's too (a hard link):
+                    // it is replaced, never written into.
+                    match std::fs::remove_file(&path) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(io_error(&path, &e)),
+                    }
                 }
                 std::fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
                 let meta = std::fs::metadata(&path).map_err(|e| io_error(&path, &e))?;
