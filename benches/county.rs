@@ -150,7 +150,7 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> u64 {
 /// Run `bin args --content content` `runs` times: (min, median) wall time,
 /// the largest peak memory of a run in MiB, and the last exit status.
 fn time(bin: &Path, args: &[&str], content: &Path, runs: usize) -> (Duration, Duration, f64, i32) {
-    let (min, median, _, peak, code) = time_cpu(bin, args, content, runs);
+    let (min, median, _, peak, code) = time_cpu(bin, args, content, runs, &|| {});
     (min, median, peak, code)
 }
 
@@ -162,15 +162,30 @@ fn time_cpu(
     args: &[&str],
     content: &Path,
     runs: usize,
+    before: &dyn Fn(),
+) -> (Duration, Duration, Duration, f64, i32) {
+    repeat(runs, before, &|| {
+        let mut cmd = Command::new(bin);
+        cmd.args(args).arg("--content").arg(content);
+        cmd
+    })
+}
+
+/// Run the command `runs` times, `before` ahead of each run, untimed (to
+/// make it a cold one): (min, median) wall time, median CPU time, the
+/// largest peak memory in MiB and the last exit status.
+fn repeat(
+    runs: usize,
+    before: &dyn Fn(),
+    command: &dyn Fn() -> Command,
 ) -> (Duration, Duration, Duration, f64, i32) {
     let mut times = Vec::new();
     let mut cpu = Vec::new();
     let mut peak = 0.0f64;
     let mut code = 0;
     for _ in 0..runs {
-        let mut cmd = Command::new(bin);
-        cmd.args(args).arg("--content").arg(content);
-        let (t, c, p, status) = measure(cmd);
+        before();
+        let (t, c, p, status) = measure(command());
         times.push(t);
         cpu.push(c);
         peak = peak.max(p);
@@ -298,18 +313,11 @@ fn time_cold(
     runs: usize,
     out: &Path,
 ) -> (Duration, Duration, f64, i32) {
-    let mut times = Vec::new();
-    let (mut peak, mut code) = (0.0f64, 0);
-    for _ in 0..runs {
+    let (min, median, _, peak, code) = time_cpu(bin, args, content, runs, &|| {
         let _ = std::fs::remove_dir_all(out);
         forget_check_cache(content);
-        let (t, _, p, c) = time(bin, args, content, 1);
-        times.push(t);
-        peak = peak.max(p);
-        code = c;
-    }
-    times.sort();
-    (times[0], times[times.len() / 2], peak, code)
+    });
+    (min, median, peak, code)
 }
 
 /// Edit-to-reload under `serve`: start it on the county, listen for reload
@@ -421,27 +429,18 @@ fn main() {
 
     if wants("check") {
         // Cold: the per-file cache removed before each run.
-        let mut times = Vec::new();
-        let mut cpus = Vec::new();
-        let (mut peak, mut code) = (0.0f64, 0);
-        for _ in 0..runs {
-            forget_check_cache(&dir);
-            let (t, _, c, p, status) = time_cpu(bin, &["check", "--format", "json"], &dir, 1);
-            times.push(t);
-            cpus.push(c);
-            peak = peak.max(p);
-            code = status;
-        }
-        times.sort();
-        cpus.sort();
+        let (min, median, cpu, peak, code) =
+            time_cpu(bin, &["check", "--format", "json"], &dir, runs, &|| {
+                forget_check_cache(&dir)
+            });
         println!(
             "check --format json, cold (no cache): min {:.3}s, median {:.3}s over {runs} runs (exit {code}); median CPU {:.3}s; peak memory {peak:.0} MiB",
-            times[0].as_secs_f64(),
-            times[runs / 2].as_secs_f64(),
-            cpus[runs / 2].as_secs_f64(),
+            min.as_secs_f64(),
+            median.as_secs_f64(),
+            cpu.as_secs_f64(),
         );
         let (min, median, cpu, peak, code) =
-            time_cpu(bin, &["check", "--format", "json"], &dir, runs);
+            time_cpu(bin, &["check", "--format", "json"], &dir, runs, &|| {});
         println!(
             "check --format json, with the per-file cache: min {:.3}s, median {:.3}s over {runs} runs (exit {code}); median CPU {:.3}s; peak memory {peak:.0} MiB",
             min.as_secs_f64(),
@@ -463,24 +462,24 @@ fn main() {
     if wants("build") && hugo_installed {
         let site = out_dir.path().join("hugo-site");
         hugo_site(&dir, &site);
-        let mut times = Vec::new();
-        let mut peak = 0.0f64;
-        for _ in 0..build_runs {
-            let _ = std::fs::remove_dir_all(site.join("public"));
-            let _ = std::fs::remove_dir_all(site.join("resources"));
-            let mut cmd = Command::new("hugo");
-            cmd.args(["--quiet", "--source"]).arg(&site);
-            let (t, _, p, code) = measure(cmd);
-            assert_eq!(code, 0, "hugo failed");
-            times.push(t);
-            peak = peak.max(p);
-        }
-        times.sort();
+        let (min, median, _, peak, code) = repeat(
+            build_runs,
+            &|| {
+                let _ = std::fs::remove_dir_all(site.join("public"));
+                let _ = std::fs::remove_dir_all(site.join("resources"));
+            },
+            &|| {
+                let mut cmd = Command::new("hugo");
+                cmd.args(["--quiet", "--source"]).arg(&site);
+                cmd
+            },
+        );
+        assert_eq!(code, 0, "hugo failed");
         let version = Command::new("hugo").arg("version").output().unwrap();
         println!(
             "hugo, the same records as plain pages: min {:.2}s, median {:.2}s over {build_runs} runs; peak memory {peak:.0} MiB ({})",
-            times[0].as_secs_f64(),
-            times[times.len() / 2].as_secs_f64(),
+            min.as_secs_f64(),
+            median.as_secs_f64(),
             String::from_utf8_lossy(&version.stdout)
                 .split_whitespace()
                 .nth(1)
