@@ -66,12 +66,17 @@ impl BuildError {
     }
 }
 
+/// Whether `QINGPAI_TIMINGS=1` asks for the time of each phase and part.
+pub fn timings() -> bool {
+    std::env::var_os("QINGPAI_TIMINGS").is_some()
+}
+
 /// With `QINGPAI_TIMINGS=1`, each phase of a build prints its time on stderr
 /// (for the benchmark and for finding where a slow build goes).
 pub fn phase(what: &str) {
     use std::sync::Mutex;
     static LAST: Mutex<Option<Instant>> = Mutex::new(None);
-    if std::env::var_os("QINGPAI_TIMINGS").is_none() {
+    if !timings() {
         return;
     }
     let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
@@ -149,18 +154,18 @@ pub fn build(
 
     // The output is checked and a fresh folder made only now: a build that
     // stops earlier (input errors, a bad theme) touches nothing.
-    let publish = match crate::output::Publish::prepare(&opts.output, &content.dir) {
+    let mut publish = match crate::output::Publish::prepare(&opts.output, &content.dir) {
         Ok(p) => p,
         Err(e) => return Err((e.into(), report)),
     };
-    let mut publish = publish;
     // What the previous build made, when this program made it.
     let previous = cache::Manifest::read(publish.target());
     // The spare (the site one build older), when it is still as it was left.
-    let spare = match publish.recycled() {
-        true => cache::Manifest::read(publish.fresh()).filter(|m| m.intact(publish.fresh())),
-        false => None,
-    };
+    let spare = publish
+        .recycled()
+        .then(|| cache::Manifest::read(publish.fresh()))
+        .flatten()
+        .filter(|m| m.intact(publish.fresh()));
     if spare.is_none()
         && let Err(e) = publish.discard_recycled()
     {

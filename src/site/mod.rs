@@ -471,7 +471,7 @@ impl<'a> Renderer<'a> {
             .map(|part| {
                 let t = std::time::Instant::now();
                 let r = self.part(part, summaries, towns, None, w);
-                if std::env::var_os("QINGPAI_TIMINGS").is_some() {
+                if crate::build::timings() {
                     eprintln!("  {part:?}: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
                 }
                 r
