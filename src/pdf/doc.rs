@@ -15,8 +15,8 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use printpdf::{
-    Color, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Mm, Op, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rgb, TextItem, XObject, XObjectId,
+    Color, ExtendedGraphicsState, ExtendedGraphicsStateId, Mm, PdfDocument, PdfPage,
+    PdfSaveOptions, Rgb, XObject, XObjectId,
 };
 
 use super::content::{colour, matrix, num, op};
@@ -363,39 +363,15 @@ impl Doc {
             doc.metadata.info.modification_date = date;
             doc.metadata.info.metadata_date = date;
         }
-        // printpdf writes a font's dictionaries (widths, ToUnicode) for the
-        // characters the pages' ops show: the first page gets one text op
-        // per font with every character of the document, which is what the
-        // fonts are made of. Its stream is replaced by the real one.
-        let mut font_ops = Vec::new();
+        // The fonts are written after printpdf's document ([`add_fonts`]).
+        let subsets: Vec<(Weight, font::Subset)> = [Weight::Regular, Weight::Bold]
+            .into_iter()
+            .filter(|&w| !self.chars[w as usize].is_empty())
+            .map(|w| (w, font::subset(w, &self.chars[w as usize])))
+            .collect();
         let mut codes: [std::collections::HashMap<char, u16>; 2] = Default::default();
-        for (slot, weight) in [Weight::Regular, Weight::Bold].into_iter().enumerate() {
-            if self.chars[slot].is_empty() {
-                continue;
-            }
-            let sub = font::subset(weight, &self.chars[slot]);
-            codes[slot] = sub
-                .font
-                .codepoint_to_glyph
-                .iter()
-                .filter_map(|(&c, &g)| char::from_u32(c).map(|c| (c, g)))
-                .collect();
-            let id = FontId(font_name(weight).into());
-            doc.resources
-                .fonts
-                .map
-                .insert(id.clone(), printpdf::PdfFont::new(sub.font));
-            font_ops.push(Op::SetFont {
-                font: PdfFontHandle::External(id),
-                size: Pt(10.0),
-            });
-            font_ops.push(Op::ShowText {
-                items: vec![TextItem::Text(self.chars[slot].iter().collect())],
-            });
-        }
-        if !font_ops.is_empty() {
-            font_ops.insert(0, Op::StartTextSection);
-            font_ops.push(Op::EndTextSection);
+        for (weight, sub) in &subsets {
+            codes[*weight as usize] = sub.codes();
         }
         for &(fill, stroke) in &self.alphas {
             let gs = ExtendedGraphicsState::default()
@@ -420,12 +396,7 @@ impl Doc {
                 doc.add_bookmark(name, i + 1);
             }
             boxes.push((p.w, p.h, p.trim, p.bleed, p.registration));
-            let ops = if i == 0 {
-                std::mem::take(&mut font_ops)
-            } else {
-                Vec::new()
-            };
-            pages.push(PdfPage::new(Mm(p.w), Mm(p.h), ops));
+            pages.push(PdfPage::new(Mm(p.w), Mm(p.h), Vec::new()));
             let stream = p.finish(&codes);
             streams.push(stream);
         }
@@ -434,6 +405,7 @@ impl Doc {
         let opts = PdfSaveOptions::default();
         let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut warnings);
         finish(&mut lo, &boxes, streams);
+        add_fonts(&mut lo, &subsets);
         add_forms(&mut lo, &self.forms);
         compress(&mut lo);
         let mut out = Vec::new();
@@ -478,9 +450,11 @@ fn content_id(pdf: &mut [u8]) {
 }
 
 /// Deflate level for PDF streams. lopdf's own `compress` uses the best
-/// level, which was about a third of a full build's time; the sample's PDFs
-/// measured (see the README's performance section) lose little at level 3.
-const DEFLATE_LEVEL: u32 = 3;
+/// level, which was about a third of a full build's time. Measured on 1,898
+/// communities (share of the build's CPU in zlib; all PDFs): level 1 3.7 %,
+/// 372 MB; level 2 7.7 %, 361 MB; level 3 9.8 %, 360 MB. The files grow by
+/// 3 % (a sheet 101 KB instead of 97 KB) for a sixteenth of the CPU.
+const DEFLATE_LEVEL: u32 = 1;
 
 /// `data` deflated (zlib) at [`DEFLATE_LEVEL`]. Each thread keeps its
 /// compressor and resets it: setting one up zeroes a few hundred KB, which
@@ -550,6 +524,109 @@ fn compress(lo: &mut lopdf::Document) {
         if !packed.is_empty() && packed.len() + 19 < stream.content.len() {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(packed);
+        }
+    }
+}
+
+/// The font subsets as Type 0 fonts over CID-keyed CFF (ISO 32000-1 9.7),
+/// named [`font_name`] in every page's resources. The metrics are the
+/// shipped Noto Sans CJK's (ascent 880, descent −120 per 1000 em) and the
+/// stem width a weight of 400 or 700 conventionally gets.
+fn add_fonts(lo: &mut lopdf::Document, subsets: &[(Weight, font::Subset)]) {
+    use lopdf::{Dictionary, Object, Stream};
+    if subsets.is_empty() {
+        return;
+    }
+    let name = |s: &str| Object::Name(s.as_bytes().to_vec());
+    let mut fonts = Dictionary::new();
+    for (weight, sub) in subsets {
+        let program = lo.add_object(
+            Stream::new(
+                Dictionary::from_iter(vec![("Subtype", name("CIDFontType0C"))]),
+                sub.cff.clone(),
+            )
+            .with_compression(false),
+        );
+        let stem_v = match weight {
+            Weight::Regular => 88,
+            Weight::Bold => 166,
+        };
+        let descriptor = lo.add_object(Dictionary::from_iter(vec![
+            ("Type", name("FontDescriptor")),
+            ("FontName", name(&sub.name)),
+            ("Flags", Object::Integer(32)),
+            (
+                "FontBBox",
+                Object::Array([-1000, -1000, 2000, 1000].map(Object::Integer).to_vec()),
+            ),
+            ("ItalicAngle", Object::Integer(0)),
+            ("Ascent", Object::Integer(880)),
+            ("Descent", Object::Integer(-120)),
+            ("CapHeight", Object::Integer(880)),
+            ("StemV", Object::Integer(stem_v)),
+            ("FontFile3", Object::Reference(program)),
+        ]));
+        let widths = sub.widths();
+        let w = if widths.is_empty() {
+            Vec::new()
+        } else {
+            vec![
+                Object::Integer(1),
+                Object::Array(
+                    widths
+                        .into_iter()
+                        .map(|v| Object::Integer(v.into()))
+                        .collect(),
+                ),
+            ]
+        };
+        let cid_font = Dictionary::from_iter(vec![
+            ("Type", name("Font")),
+            ("Subtype", name("CIDFontType0")),
+            ("BaseFont", name(&sub.name)),
+            (
+                "CIDSystemInfo",
+                Object::Dictionary(Dictionary::from_iter(vec![
+                    ("Registry", Object::string_literal("Adobe")),
+                    ("Ordering", Object::string_literal("Identity")),
+                    ("Supplement", Object::Integer(0)),
+                ])),
+            ),
+            ("FontDescriptor", Object::Reference(descriptor)),
+            ("DW", Object::Integer(1000)),
+            ("W", Object::Array(w)),
+        ]);
+        let resource = font_name(*weight);
+        let to_unicode = lo.add_object(Stream::new(Dictionary::new(), sub.to_unicode(resource)));
+        let font = lo.add_object(Dictionary::from_iter(vec![
+            ("Type", name("Font")),
+            ("Subtype", name("Type0")),
+            ("BaseFont", name(&sub.name)),
+            ("Encoding", name("Identity-H")),
+            (
+                "DescendantFonts",
+                Object::Array(vec![Object::Dictionary(cid_font)]),
+            ),
+            ("ToUnicode", Object::Reference(to_unicode)),
+        ]));
+        fonts.set(resource, Object::Reference(font));
+    }
+    let fonts = lo.add_object(fonts);
+    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    for page in pages {
+        let resources = match lo.get_dictionary(page).and_then(|p| p.get(b"Resources")) {
+            Ok(Object::Reference(id)) => Some(*id),
+            _ => None,
+        };
+        let target = match resources {
+            Some(id) => lo.get_object_mut(id).ok(),
+            None => lo.get_object_mut(page).ok().and_then(|p| match p {
+                Object::Dictionary(d) => d.get_mut(b"Resources").ok(),
+                _ => None,
+            }),
+        };
+        if let Some(Object::Dictionary(dict)) = target {
+            dict.set("Font", Object::Reference(fonts));
         }
     }
 }

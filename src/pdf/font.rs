@@ -4,18 +4,18 @@
 //! layout engine, which this project leaves out); without it every PDF would
 //! carry the whole 5.3 MB font. So each document gets its own small font
 //! here: the glyphs of exactly the characters it uses, read with ttf-parser
-//! from the shipped Noto Sans CJK SC and written out as a CID-keyed CFF
-//! (CID = glyph id) in a minimal OpenType wrapper. printpdf embeds the bare
-//! CFF as `/FontFile3 /CIDFontType0C` with a ToUnicode map, the way it
-//! embeds a full CJK font: text stays selectable and searchable.
+//! from the shipped Noto Sans CJK SC and written out as a bare CID-keyed CFF
+//! (CID = glyph id), embedded as `/FontFile3 /CIDFontType0C` with its widths
+//! and a ToUnicode map ([`super::doc`] writes the dictionaries, as printpdf
+//! does for a CJK font; its own font path re-read and re-mapped each subset,
+//! a tenth of a county build): text stays selectable and searchable.
 //!
 //! Outlines lose their hints, which print does not need. Each glyph's
 //! charstring is encoded once per process and shared by every document.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock, RwLock};
 
-use printpdf::{FontMetrics, FontType, ParsedFont, PdfFontMetricsStub};
 use ttf_parser::{Face, OutlineBuilder};
 
 use crate::fonts::{BOLD_OTF, REGULAR_OTF, Weight};
@@ -216,14 +216,78 @@ fn index(items: &[&[u8]]) -> Vec<u8> {
     out
 }
 
-/// The characters of one weight a document uses, and the font made of them.
+/// The font of one weight for one document: the glyphs of exactly the
+/// characters it uses.
 pub struct Subset {
-    pub font: ParsedFont,
+    /// `/BaseFont`: a subset tag, `+` and the PostScript name.
+    pub name: String,
+    /// The bare CID-keyed CFF (`/FontFile3 /CIDFontType0C`).
+    pub cff: Vec<u8>,
+    /// Each character the font has, with its advance in 1/1000 em, in glyph
+    /// order: the first is glyph (and CID) 1, glyph 0 being `.notdef`.
+    pub glyphs: Vec<(char, u16)>,
+}
+
+impl Subset {
+    /// Character → glyph code, for the content streams.
+    pub fn codes(&self) -> std::collections::HashMap<char, u16> {
+        self.glyphs
+            .iter()
+            .enumerate()
+            .map(|(i, &(c, _))| (c, (i + 1) as u16))
+            .collect()
+    }
+
+    /// The `/W` array's content: `1 [w1 w2 …]`, every glyph's advance from
+    /// CID 1 on (`/DW` 1000 covers `.notdef`).
+    pub fn widths(&self) -> Vec<u16> {
+        self.glyphs.iter().map(|&(_, w)| w).collect()
+    }
+
+    /// The ToUnicode CMap (ISO 32000-1 9.10.3): each code back to its
+    /// character, so text can be searched and copied. `bfchar` blocks hold
+    /// at most 100 entries and do not cross a high byte.
+    pub fn to_unicode(&self, resource: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = Vec::with_capacity(600 + self.glyphs.len() * 16);
+        let _ = write!(
+            out,
+            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+             /CIDSystemInfo 3 dict dup begin\n/Registry (FontSpecific) def\n\
+             /Ordering ({resource}) def\n/Supplement 0 def\nend def\n\
+             /CMapName /FontSpecific-{resource} def\n/CMapType 2 def\n\
+             1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        );
+        let entries: Vec<(u16, char)> = self
+            .glyphs
+            .iter()
+            .enumerate()
+            .map(|(i, &(c, _))| ((i + 1) as u16, c))
+            .collect();
+        for block in entries.chunk_by(|a, b| a.0 >> 8 == b.0 >> 8) {
+            for chunk in block.chunks(100) {
+                let _ = writeln!(out, "{} beginbfchar", chunk.len());
+                for &(code, c) in chunk {
+                    let _ = write!(out, "<{code:04X}> <");
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        let _ = write!(out, "{u:04X}");
+                    }
+                    out.extend_from_slice(b">\n");
+                }
+                out.extend_from_slice(b"endbfchar\n");
+            }
+        }
+        out.extend_from_slice(
+            b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n",
+        );
+        out
+    }
 }
 
 /// Build a font holding `chars` (glyph 0 is an empty .notdef; the others
 /// follow in code-point order). Characters the font lacks are left out:
-/// printpdf then skips them, as the sign drawings box them instead.
+/// they are shown as `.notdef`, as the sign drawings box them instead.
 pub fn subset(weight: Weight, chars: &BTreeSet<char>) -> Subset {
     let src = source(weight);
     let mut glyphs: Vec<(char, Arc<Glyph>)> = Vec::new();
@@ -238,24 +302,10 @@ pub fn subset(weight: Weight, chars: &BTreeSet<char>) -> Subset {
         cs.push(14);
         cs
     };
-    let n = glyphs.len() + 1;
     let mut charstrings: Vec<&[u8]> = vec![&notdef];
     charstrings.extend(glyphs.iter().map(|(_, g)| g.charstring.as_slice()));
-
     let cff = cff(src.name, &charstrings);
-    let mut advances = vec![1000u16];
-    advances.extend(glyphs.iter().map(|(_, g)| g.advance));
-    let sfnt = sfnt(&cff, &advances);
 
-    let mut codepoint_to_glyph = BTreeMap::new();
-    let mut glyph_widths = BTreeMap::new();
-    glyph_widths.insert(0u16, 1000u16);
-    for (i, (c, g)) in glyphs.iter().enumerate() {
-        let gid = (i + 1) as u16;
-        codepoint_to_glyph.insert(*c as u32, gid);
-        glyph_widths.insert(gid, g.advance);
-    }
-    debug_assert_eq!(glyph_widths.len(), n);
     // A subset tag (six capitals and `+`, ISO 32000-1 9.6.4) from the set of
     // characters, so equal subsets get equal names.
     let mut h: u32 = 2166136261;
@@ -265,33 +315,11 @@ pub fn subset(weight: Weight, chars: &BTreeSet<char>) -> Subset {
     let tag: String = (0..6)
         .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
         .collect();
-    let font = ParsedFont {
-        original_bytes: sfnt,
-        font_index: 0,
-        font_name: Some(format!("{tag}+{}", src.name)),
-        codepoint_to_glyph,
-        glyph_widths,
-        units_per_em: 1000,
-        font_metrics: FontMetrics {
-            ascent: 880,
-            descent: -120,
-        },
-        font_type: FontType::OpenTypeCFF(()),
-        pdf_font_metrics: PdfFontMetricsStub {
-            units_per_em: 1000,
-            x_min: -1000,
-            y_min: -1000,
-            x_max: 2000,
-            y_max: 1000,
-            caret_slope_rise: 1,
-            caret_slope_run: 0,
-            us_weight_class: match weight {
-                Weight::Regular => 400,
-                Weight::Bold => 700,
-            },
-        },
-    };
-    Subset { font }
+    Subset {
+        name: format!("{tag}+{}", src.name),
+        cff,
+        glyphs: glyphs.iter().map(|(c, g)| (*c, g.advance)).collect(),
+    }
 }
 
 /// A CID-keyed CFF (Registry Adobe, Ordering Identity): charset CID = GID,
@@ -374,87 +402,4 @@ fn cff(name: &str, charstrings: &[&[u8]]) -> Vec<u8> {
     out.extend(index(&[&font_dict(private_at as i32)]));
     out.extend(private);
     out
-}
-
-/// An OpenType wrapper around the CFF (printpdf finds the CFF table through
-/// it and embeds the bare CFF), with the metric tables a font file has.
-fn sfnt(cff: &[u8], advances: &[u16]) -> Vec<u8> {
-    let n = advances.len() as u16;
-    let mut head = Vec::new();
-    head.extend(0x0001_0000u32.to_be_bytes()); // version
-    head.extend(0x0001_0000u32.to_be_bytes()); // fontRevision
-    head.extend(0u32.to_be_bytes()); // checkSumAdjustment
-    head.extend(0x5F0F_3CF5u32.to_be_bytes()); // magic
-    head.extend(3u16.to_be_bytes()); // flags
-    head.extend(1000u16.to_be_bytes()); // unitsPerEm
-    head.extend([0u8; 16]); // created, modified
-    for v in [-1000i16, -1000, 2000, 1000] {
-        head.extend(v.to_be_bytes());
-    }
-    head.extend(0u16.to_be_bytes()); // macStyle
-    head.extend(3u16.to_be_bytes()); // lowestRecPPEM
-    head.extend(2i16.to_be_bytes()); // fontDirectionHint
-    head.extend(0i16.to_be_bytes()); // indexToLocFormat
-    head.extend(0i16.to_be_bytes()); // glyphDataFormat
-
-    let mut hhea = Vec::new();
-    hhea.extend(0x0001_0000u32.to_be_bytes());
-    for v in [880i16, -120, 0] {
-        hhea.extend(v.to_be_bytes()); // ascender, descender, lineGap
-    }
-    hhea.extend(advances.iter().max().copied().unwrap_or(1000).to_be_bytes());
-    for v in [0i16, 0, 1000, 1, 0, 0, 0, 0, 0, 0, 0] {
-        // minLSB, minRSB, xMaxExtent, caretSlopeRise, caretSlopeRun, caretOffset, reserved×4, metricDataFormat
-        hhea.extend(v.to_be_bytes());
-    }
-    hhea.extend(n.to_be_bytes());
-
-    let mut hmtx = Vec::new();
-    for a in advances {
-        hmtx.extend(a.to_be_bytes());
-        hmtx.extend(0i16.to_be_bytes());
-    }
-    let mut maxp = Vec::new();
-    maxp.extend(0x0000_5000u32.to_be_bytes());
-    maxp.extend(n.to_be_bytes());
-
-    let tables: [(&[u8; 4], &[u8]); 5] = [
-        (b"CFF ", cff),
-        (b"head", &head),
-        (b"hhea", &hhea),
-        (b"hmtx", &hmtx),
-        (b"maxp", &maxp),
-    ];
-    let count = tables.len() as u16;
-    let mut out = Vec::new();
-    out.extend(b"OTTO");
-    out.extend(count.to_be_bytes());
-    let entry_selector = 15 - count.leading_zeros() as u16; // floor(log2(count))
-    let search_range = 16u16 << entry_selector;
-    out.extend(search_range.to_be_bytes());
-    out.extend(entry_selector.to_be_bytes());
-    out.extend((count * 16 - search_range).to_be_bytes());
-    let mut at = 12 + 16 * tables.len();
-    let mut body = Vec::new();
-    for (tag, data) in tables {
-        out.extend(tag);
-        out.extend(checksum(data).to_be_bytes());
-        out.extend((at as u32).to_be_bytes());
-        out.extend((data.len() as u32).to_be_bytes());
-        body.extend(data);
-        while body.len() % 4 != 0 {
-            body.push(0);
-        }
-        at = 12 + 16 * tables.len() + body.len();
-    }
-    out.extend(body);
-    out
-}
-
-fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, c| {
-        let mut b = [0u8; 4];
-        b[..c.len()].copy_from_slice(c);
-        sum.wrapping_add(u32::from_be_bytes(b))
-    })
 }
