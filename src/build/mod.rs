@@ -152,12 +152,64 @@ pub fn build(
         });
     }
 
+    // The statistics do not depend on what is kept from earlier builds: they
+    // are made on their own thread while the folder is prepared and the
+    // communities rendered (the workbook is the slowest part of an
+    // incremental build).
+    let made = std::thread::scope(|scope| {
+        let stats = scope.spawn(|| {
+            let t = Instant::now();
+            // Caught here: a scoped thread's panic not joined (the build
+            // stopped before it needed the statistics) would panic the scope.
+            let files = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.stats_files()));
+            if timings() {
+                eprintln!(
+                    "  stats, on their own thread: {:.0} ms",
+                    t.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            files
+        });
+        let stats = move || {
+            stats.join().ok().and_then(Result::ok).unwrap_or_else(|| {
+                Err(BuildError::other(
+                    "生成统计表时程序出错（这是 qingpai 的缺陷，请报告）",
+                    "qingpai failed while making the statistics (a bug: please report it)",
+                ))
+            })
+        };
+        publish_all(&r, &keys, opts, content, stats)
+    });
+    let (pages, written, rendered_communities) = match made {
+        Ok(m) => m,
+        Err(e) => return Err((e, report)),
+    };
+    phase("publish");
+    Ok(Built {
+        report,
+        pages,
+        files: written.files.load(Ordering::Relaxed),
+        bytes: written.bytes.load(Ordering::Relaxed),
+        seconds: start.elapsed().as_secs_f64(),
+        reused: written.reused.load(Ordering::Relaxed),
+        rendered_communities,
+        up_to_date: false,
+    })
+}
+
+/// Prepare the fresh folder (on the spare when there is one), render into
+/// it what is not kept, and publish it. Returns the number of pages, the
+/// writer (its counts) and the number of communities rendered.
+fn publish_all(
+    r: &Renderer,
+    keys: &Keys,
+    opts: &Options,
+    content: &Content,
+    stats: impl FnOnce() -> Result<crate::site::StatsFiles, BuildError>,
+) -> Result<(usize, Writer, usize), BuildError> {
     // The output is checked and a fresh folder made only now: a build that
     // stops earlier (input errors, a bad theme) touches nothing.
-    let mut publish = match crate::output::Publish::prepare(&opts.output, &content.dir) {
-        Ok(p) => p,
-        Err(e) => return Err((e.into(), report)),
-    };
+    let mut publish = crate::output::Publish::prepare(&opts.output, &content.dir)?;
     // What the previous build made, when this program made it.
     let previous = cache::Manifest::read(publish.target());
     // The spare (the site one build older), when it is still as it was left.
@@ -166,10 +218,8 @@ pub fn build(
         .then(|| cache::Manifest::read(publish.fresh()))
         .flatten()
         .filter(|m| m.intact(publish.fresh()));
-    if spare.is_none()
-        && let Err(e) = publish.discard_recycled()
-    {
-        return Err((e.into(), report));
+    if spare.is_none() {
+        publish.discard_recycled()?;
     }
     let writer = Writer::new(publish.fresh().to_owned())
         .with_previous(previous.as_ref().map(|_| publish.target().to_owned()))
@@ -178,7 +228,7 @@ pub fn build(
     let mut rendered_communities = 0;
     // A panic in rendering (a bug) must not leave the half-written folder behind.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        render_all(&r, &keys, previous.as_ref(), spare.as_ref(), &writer).map(|(pages, n)| {
+        render_all(r, keys, previous.as_ref(), spare.as_ref(), stats, &writer).map(|(pages, n)| {
             rendered_communities = n;
             pages
         })
@@ -190,24 +240,9 @@ pub fn build(
         ))
     });
     // On an error `publish` is dropped, which removes the fresh folder.
-    let pages = match result {
-        Ok(pages) => pages,
-        Err(e) => return Err((e, report)),
-    };
-    if let Err(e) = publish.commit() {
-        return Err((e.into(), report));
-    }
-    phase("publish");
-    Ok(Built {
-        report,
-        pages,
-        files: writer.files.load(Ordering::Relaxed),
-        bytes: writer.bytes.load(Ordering::Relaxed),
-        seconds: start.elapsed().as_secs_f64(),
-        reused: writer.reused.load(Ordering::Relaxed),
-        rendered_communities,
-        up_to_date: false,
-    })
+    let pages = result?;
+    publish.commit()?;
+    Ok((pages, writer, rendered_communities))
 }
 
 /// What the build's artefacts are made from: every community's key (in
@@ -258,6 +293,7 @@ fn render_all(
     keys: &Keys,
     previous: Option<&cache::Manifest>,
     spare: Option<&cache::Manifest>,
+    stats: impl FnOnce() -> Result<crate::site::StatsFiles, BuildError>,
     w: &Writer,
 ) -> Result<(usize, usize), BuildError> {
     let content = r.content;
@@ -290,7 +326,9 @@ fn render_all(
     let summaries: Vec<pages::Summary> = done.into_iter().map(|d| d.0).collect();
     let towns = pages::towns(&summaries);
     // The rest of the site, from the one list `serve` renders from too.
-    let count = summaries.len() + r.parts(&summaries, &towns, w)?;
+    let stats = stats()?;
+    phase("waiting for the statistics");
+    let count = summaries.len() + r.parts(&summaries, &towns, Some(&stats), w)?;
     phase("aggregates: pages, indexes, stats");
     if let Some(s) = spare {
         w.remove_stale(s.files.keys());

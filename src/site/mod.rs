@@ -361,19 +361,32 @@ impl<'a> Renderer<'a> {
     }
 
     /// The survey table files.
-    pub fn stats(&self, table: &crate::stats::Table, w: &Writer) -> Result<(), BuildError> {
-        w.write("stats.csv", &crate::stats::csv(table))?;
+    pub fn stats(&self, w: &Writer) -> Result<(), BuildError> {
+        for (path, bytes) in self.stats_files()? {
+            w.write(path, &bytes)?;
+        }
+        Ok(())
+    }
+
+    /// `stats.csv` and `stats.xlsx`, made without writing them: a build
+    /// starts them first, on their own thread, as the workbook is the
+    /// slowest part of an incremental build.
+    pub fn stats_files(&self) -> Result<StatsFiles, BuildError> {
+        let table = self.table();
         let meta = crate::stats::Meta {
             date: self.built_on.clone(),
             ..crate::stats::Meta::of(self.content)
         };
-        let xlsx = crate::stats::xlsx(table, &meta).map_err(|e| {
+        let xlsx = crate::stats::xlsx(&table, &meta).map_err(|e| {
             BuildError::other(
                 format!("stats.xlsx 生成失败：{e}"),
                 format!("stats.xlsx: {e}"),
             )
         })?;
-        w.write("stats.xlsx", &xlsx)
+        Ok(vec![
+            ("stats.csv", crate::stats::csv(&table)),
+            ("stats.xlsx", xlsx),
+        ])
     }
 
     /// The standard, supervision and 404 pages.
@@ -453,15 +466,17 @@ impl<'a> Renderer<'a> {
     pub fn all(&self, w: &Writer) -> Result<usize, BuildError> {
         let summaries = self.communities(w)?;
         let towns = pages::towns(&summaries);
-        Ok(summaries.len() + self.parts(&summaries, &towns, w)?)
+        Ok(summaries.len() + self.parts(&summaries, &towns, None, w)?)
     }
 
     /// Every part but the communities' own ([`Part::site`]). Returns the
-    /// number of pages.
+    /// number of pages. `stats`: the statistics files when they were made
+    /// already ([`Renderer::stats_files`]).
     pub fn parts(
         &self,
         summaries: &[pages::Summary],
         towns: &[pages::TownView],
+        stats: Option<&StatsFiles>,
         w: &Writer,
     ) -> Result<usize, BuildError> {
         // In parallel: the statistics (the workbook is the slowest part of
@@ -470,7 +485,13 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|part| {
                 let t = std::time::Instant::now();
-                let r = self.part(part, summaries, towns, None, w);
+                let r = match (part, stats) {
+                    (Part::Stats, Some(files)) => files
+                        .iter()
+                        .try_for_each(|(path, bytes)| w.write(path, bytes))
+                        .map(|()| 0),
+                    _ => self.part(part, summaries, towns, None, w),
+                };
                 if crate::build::timings() {
                     eprintln!("  {part:?}: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
                 }
@@ -503,12 +524,15 @@ impl<'a> Renderer<'a> {
                 None => Ok(0),
             },
             Part::Fixed => self.fixed_pages(w),
-            Part::Stats => self.stats(&self.table(), w).map(|()| 0),
+            Part::Stats => self.stats(w).map(|()| 0),
             Part::Indexes => self.indexes_with(summaries, towns, search, w).map(|()| 0),
             Part::Assets => self.assets(w).map(|()| 0),
         }
     }
 }
+
+/// The statistics files: path in the site and bytes.
+pub type StatsFiles = Vec<(&'static str, Vec<u8>)>;
 
 /// Where the search index is written.
 pub const SEARCH_INDEX: &str = "assets/search-index.js";
