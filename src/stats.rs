@@ -306,17 +306,18 @@ pub fn table_of(content: &Content, plans: &[&Plan]) -> Table {
 
 /// A text cell Excel and WPS will not read as a formula: a leading `=`, `+`,
 /// `-`, `@`, tab or carriage return gets a `'` in front.
-fn cell(s: &str) -> String {
+fn cell(s: &str) -> std::borrow::Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
+        format!("'{s}").into()
     } else {
-        s.to_owned()
+        s.into()
     }
 }
 
 /// CSV for Excel and WPS: UTF-8 with a byte-order mark (so Chinese opens
 /// right), a header row, one row per community, a total row.
 pub fn csv(table: &Table) -> Vec<u8> {
+    use std::fmt::Write as _;
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut w = ::csv::WriterBuilder::new()
@@ -328,16 +329,20 @@ pub fn csv(table: &Table) -> Vec<u8> {
             .map(|c| c.zh)
             .collect();
         w.write_record(&header).expect("writing to memory");
+        // Field by field, without a String per cell (10,000 rows).
+        let mut number = String::new();
         for r in &table.rows {
-            let mut rec: Vec<String> = vec![
-                cell(&r.town),
-                cell(&r.name),
-                cell(&r.id),
-                r.kind.into(),
-                r.compliant_zh().into(),
-            ];
-            rec.extend(r.counts.values().iter().map(u32::to_string));
-            w.write_record(&rec).expect("writing to memory");
+            for field in [&cell(&r.town), &cell(&r.name), &cell(&r.id)] {
+                w.write_field(field.as_bytes()).expect("writing to memory");
+            }
+            w.write_field(r.kind).expect("writing to memory");
+            w.write_field(r.compliant_zh()).expect("writing to memory");
+            for v in r.counts.values() {
+                number.clear();
+                write!(number, "{v}").expect("writing to memory");
+                w.write_field(&number).expect("writing to memory");
+            }
+            w.write_record(None::<&[u8]>).expect("writing to memory");
         }
         let mut rec: Vec<String> = vec![
             "合计".into(),
@@ -433,6 +438,50 @@ pub const HEADER_ROW: u32 = 2;
 pub const DATE_COLUMN: u16 = TEXT_COLUMNS.len() as u16;
 pub const FIRST_COUNT_COLUMN: u16 = DATE_COLUMN + 1;
 
+/// The workbook's cell formats, made once and shared by its sheets.
+struct Formats {
+    title: rust_xlsxwriter::Format,
+    plain: rust_xlsxwriter::Format,
+    right: rust_xlsxwriter::Format,
+    header: rust_xlsxwriter::Format,
+    cell: rust_xlsxwriter::Format,
+    no: rust_xlsxwriter::Format,
+    date: rust_xlsxwriter::Format,
+    total: rust_xlsxwriter::Format,
+    note: rust_xlsxwriter::Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
+        let cell = Format::new().set_border(FormatBorder::Thin);
+        Formats {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            plain: Format::new(),
+            right: Format::new().set_align(FormatAlign::Right),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(Color::RGB(0xF2DCDB))
+                .set_border(FormatBorder::Thin),
+            no: cell.clone().set_font_color(Color::RGB(0xA5141B)),
+            date: cell.clone().set_num_format("yyyy-mm-dd"),
+            cell,
+            total: Format::new()
+                .set_bold()
+                .set_border(FormatBorder::Thin)
+                .set_border_top(FormatBorder::Double),
+            note: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+        }
+    }
+}
+
 /// An Excel workbook a county can print and send up: the county on the first
 /// sheet, then one sheet per town. Each sheet: a title row, 填报单位 and
 /// 填报日期, the header with an autofilter, one row per community (with its
@@ -440,33 +489,8 @@ pub const FIRST_COUNT_COLUMN: u16 = DATE_COLUMN + 1;
 /// only, and a summary line; printed A3 landscape, one page wide, the title
 /// and header rows and the name columns on every page, page n of m below.
 pub fn xlsx(table: &Table, meta: &Meta) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{
-        Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook,
-    };
-    let mut book = Workbook::new();
-    let title_format = Format::new()
-        .set_bold()
-        .set_font_size(16)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let plain = Format::new();
-    let right = Format::new().set_align(FormatAlign::Right);
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color(Color::RGB(0xF2DCDB))
-        .set_border(FormatBorder::Thin);
-    let cell = Format::new().set_border(FormatBorder::Thin);
-    let no = cell.clone().set_font_color(Color::RGB(0xA5141B));
-    let date = cell.clone().set_num_format("yyyy-mm-dd");
-    let total = Format::new()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_border_top(FormatBorder::Double);
-    let note = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-
+    use rayon::prelude::*;
+    let formats = Formats::new();
     let mut sheets: Vec<(String, Option<&str>, Vec<&Row>)> =
         vec![("全县".to_owned(), None, table.rows.iter().collect())];
     for (town, rows) in table.towns() {
@@ -474,152 +498,16 @@ pub fn xlsx(table: &Table, meta: &Meta) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
         let name = crate::slug::sheet_name(town, &taken);
         sheets.push((name, Some(town), rows));
     }
-    let columns: Vec<&Column> = TEXT_COLUMNS
-        .iter()
-        .chain([&Column {
-            key: "surveyed_on",
-            zh: "摸底日期",
-        }])
-        .chain(&COUNT_COLUMNS)
-        .collect();
-    let last_col = columns.len() as u16 - 1;
-    for (name, town, rows) in sheets {
-        let sheet = book.add_worksheet();
-        sheet.set_name(&name)?;
-        let title = meta.title(town);
-        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, &title, &title_format)?;
-        sheet.set_row_height(TITLE_ROW, 30)?;
-        let half = last_col / 2;
-        sheet.merge_range(
-            UNIT_ROW,
-            0,
-            UNIT_ROW,
-            half,
-            &format!("填报单位：{}", meta.unit),
-            &plain,
-        )?;
-        sheet.merge_range(
-            UNIT_ROW,
-            half + 1,
-            UNIT_ROW,
-            last_col,
-            &format!("填报日期：{}", date_zh(&meta.date)),
-            &right,
-        )?;
-        for (i, c) in columns.iter().enumerate() {
-            let col = i as u16;
-            sheet.write_with_format(HEADER_ROW, col, c.zh, &header)?;
-            let width = match col {
-                0 => 12.0,
-                1 => 16.0,
-                2 => 11.0,
-                3 | 4 => 6.0,
-                DATE_COLUMN => 11.0,
-                _ => 7.0,
-            };
-            sheet.set_column_width(col, width)?;
-        }
-        sheet.set_row_height(HEADER_ROW, 64)?;
-        sheet.set_freeze_panes(HEADER_ROW + 1, 2)?;
-        let first = HEADER_ROW + 1;
-        for (r, row) in rows.iter().enumerate() {
-            let r = first + r as u32;
-            sheet.write_with_format(r, 0, &row.town, &cell)?;
-            sheet.write_with_format(r, 1, &row.name, &cell)?;
-            sheet.write_with_format(r, 2, &row.id, &cell)?;
-            sheet.write_with_format(r, 3, row.kind, &cell)?;
-            let flag = if row.compliant { &cell } else { &no };
-            sheet.write_with_format(r, 4, row.compliant_zh(), flag)?;
-            // A real date (it sorts and filters as one); a date that is no
-            // calendar date cannot reach here, the loader refuses it.
-            match row
-                .surveyed_on
-                .as_deref()
-                .and_then(|d| ExcelDateTime::parse_from_str(d).ok())
-            {
-                Some(d) => sheet.write_datetime_with_format(r, DATE_COLUMN, d, &date)?,
-                None => sheet.write_blank(r, DATE_COLUMN, &cell)?,
-            };
-            for (j, v) in row.counts.values().iter().enumerate() {
-                sheet.write_with_format(r, FIRST_COUNT_COLUMN + j as u16, *v, &cell)?;
-            }
-        }
-        // With no rows (a county with no inventory yet) the total row follows
-        // the header and holds zeros, not formulas over no range.
-        let last_data = first + rows.len() as u32;
-        let sum_row = last_data;
-        let last_data = last_data.saturating_sub(1);
-        // The total row: a label, then numbers in the number columns only;
-        // the text and flag columns stay empty (so a filter or a sum over
-        // them is not thrown off). The counts of communities are the
-        // summary line's.
-        sheet.write_with_format(sum_row, 0, "合计", &total)?;
-        for col in 1..FIRST_COUNT_COLUMN {
-            sheet.write_blank(sum_row, col, &total)?;
-        }
-        let mut sum = Counts::default();
-        for row in &rows {
-            sum.add(&row.counts);
-        }
-        for (j, v) in sum.values().iter().enumerate() {
-            let col = FIRST_COUNT_COLUMN + j as u16;
-            if rows.is_empty() {
-                sheet.write_with_format(sum_row, col, *v, &total)?;
-                continue;
-            }
-            // A formula, so the total follows edits made in Excel; its value is cached.
-            let letter = rust_xlsxwriter::utility::column_number_to_name(col);
-            let formula = Formula::new(format!(
-                "=SUM({letter}{}:{letter}{})",
-                first + 1,
-                last_data + 1
-            ))
-            .set_result(v.to_string());
-            sheet.write_formula_with_format(sum_row, col, formula, &total)?;
-        }
-        let compliant = rows.iter().filter(|r| r.compliant).count();
-        let summary_row = sum_row + 1;
-        let (b1, b2, e1, e2) = (first + 1, last_data + 1, first + 1, last_data + 1);
-        let summary = Formula::new(format!(
-            "=\"共 \"&COUNTA(B{b1}:B{b2})&\" 个村(社区)，合规 \"&COUNTIF(E{e1}:E{e2},\"是\")&\" 个，不合规 \"&COUNTIF(E{e1}:E{e2},\"否\")&\" 个。\""
-        ))
-        .set_result(format!(
-            "共 {} 个村(社区)，合规 {compliant} 个，不合规 {} 个。",
-            rows.len(),
-            rows.len() - compliant
-        ));
-        sheet.merge_range(summary_row, 0, summary_row, last_col, "", &note)?;
-        sheet.write_formula_with_format(summary_row, 0, summary, &note)?;
-        let basis = summary_row + 1;
-        sheet.merge_range(
-            basis,
-            0,
-            basis,
-            last_col,
-            &format!(
-                "说明：“错误”“提醒”及各项应整改数按{}检查得出；摸底日期为各村(社区)清单所记。",
-                meta.citation.trim_end_matches('。')
-            ),
-            &note,
-        )?;
-        sheet.set_row_height(basis, 30)?;
-
-        sheet.autofilter(HEADER_ROW, 0, last_data.max(HEADER_ROW + 1), last_col)?;
-        // Print: A3 landscape, one page wide; the title and header rows and
-        // the town and name columns on every page; page n of m.
-        sheet.set_paper_size(8);
-        sheet.set_landscape();
-        sheet.set_print_fit_to_pages(1, 0);
-        sheet.set_print_center_horizontally(true);
-        sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
-        sheet.set_repeat_rows(TITLE_ROW, HEADER_ROW)?;
-        sheet.set_repeat_columns(0, 1)?;
-        sheet.set_header(format!("&L{}&R&A", header_text(&title)));
-        sheet.set_footer(format!(
-            "&L填报单位：{}&C第 &P 页，共 &N 页&R填报日期：{}",
-            header_text(&meta.unit),
-            header_text(&date_zh(&meta.date))
-        ));
+    // The sheets are filled in parallel (the county's holds half the rows)
+    // and added in order: a sheet's formats and strings get the workbook's
+    // numbers only when it is saved, as with `add_worksheet`.
+    let sheets = sheets
+        .par_iter()
+        .map(|(name, town, rows)| worksheet(name, *town, rows, meta, &formats))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for sheet in sheets {
+        book.push_worksheet(sheet);
     }
     book.set_properties(
         &rust_xlsxwriter::DocProperties::new()
@@ -634,4 +522,304 @@ pub fn xlsx(table: &Table, meta: &Meta) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
     // the default level, most of an incremental build.
     book.set_zip_compression_level(1);
     book.save_to_buffer()
+}
+
+/// One sheet of [`xlsx`]: the county's (`town` None) or a town's.
+fn worksheet(
+    name: &str,
+    town: Option<&str>,
+    rows: &[&Row],
+    meta: &Meta,
+    f: &Formats,
+) -> Result<rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Formula, Worksheet};
+    let columns: Vec<&Column> = TEXT_COLUMNS
+        .iter()
+        .chain([&Column {
+            key: "surveyed_on",
+            zh: "摸底日期",
+        }])
+        .chain(&COUNT_COLUMNS)
+        .collect();
+    let last_col = columns.len() as u16 - 1;
+    let mut sheet = Worksheet::new();
+    sheet.set_name(name)?;
+    let title = meta.title(town);
+    sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, &title, &f.title)?;
+    sheet.set_row_height(TITLE_ROW, 30)?;
+    let half = last_col / 2;
+    sheet.merge_range(
+        UNIT_ROW,
+        0,
+        UNIT_ROW,
+        half,
+        &format!("填报单位：{}", meta.unit),
+        &f.plain,
+    )?;
+    sheet.merge_range(
+        UNIT_ROW,
+        half + 1,
+        UNIT_ROW,
+        last_col,
+        &format!("填报日期：{}", date_zh(&meta.date)),
+        &f.right,
+    )?;
+    for (i, c) in columns.iter().enumerate() {
+        sheet.write_with_format(HEADER_ROW, i as u16, c.zh, &f.header)?;
+    }
+    sheet.set_row_height(HEADER_ROW, 64)?;
+    sheet.set_freeze_panes(HEADER_ROW + 1, 2)?;
+    let first = HEADER_ROW + 1;
+    // The values go in unformatted and each format is laid over its cells by
+    // range afterwards: the library hashes a cell's format on every write,
+    // which was most of the workbook's time. The cells come out the same (a
+    // range format sets the format of a written cell and makes a missing date
+    // a blank cell), and the formats are met in the order writing cell by
+    // cell met them, so they keep their numbers in styles.xml. The formats of
+    // the flag and date columns, row by row:
+    let mut flags = Vec::with_capacity(rows.len());
+    let mut dates = Vec::with_capacity(rows.len());
+    for (r, row) in rows.iter().enumerate() {
+        let r = first + r as u32;
+        sheet.write(r, 0, &row.town)?;
+        sheet.write(r, 1, &row.name)?;
+        sheet.write(r, 2, &row.id)?;
+        sheet.write(r, 3, row.kind)?;
+        sheet.write(r, 4, row.compliant_zh())?;
+        flags.push(if row.compliant { &f.cell } else { &f.no });
+        // A real date (it sorts and filters as one); a date that is no
+        // calendar date cannot reach here, the loader refuses it.
+        match row
+            .surveyed_on
+            .as_deref()
+            .and_then(|d| ExcelDateTime::parse_from_str(d).ok())
+        {
+            Some(d) => {
+                sheet.write_datetime(r, DATE_COLUMN, d)?;
+                dates.push(&f.date);
+            }
+            None => dates.push(&f.cell),
+        }
+        for (j, v) in row.counts.values().iter().enumerate() {
+            sheet.write(r, FIRST_COUNT_COLUMN + j as u16, *v)?;
+        }
+    }
+    if !rows.is_empty() {
+        let last = first + rows.len() as u32 - 1;
+        sheet.set_range_format(first, 0, last, 3, &f.cell)?;
+        // In the first row that has a red flag or a date, the flag comes
+        // first (column E before F).
+        let flag_first = flags
+            .iter()
+            .zip(&dates)
+            .find(|(flag, date)| !std::ptr::eq(**flag, &f.cell) || !std::ptr::eq(**date, &f.cell))
+            .is_some_and(|(flag, _)| !std::ptr::eq(*flag, &f.cell));
+        let mut laid = [(4, runs(&flags)), (DATE_COLUMN, runs(&dates))];
+        if !flag_first {
+            laid.reverse();
+        }
+        for (col, runs) in laid {
+            for (from, to, format) in runs {
+                sheet.set_range_format(first + from, col, first + to, col, format)?;
+            }
+        }
+        sheet.set_range_format(first, FIRST_COUNT_COLUMN, last, last_col, &f.cell)?;
+    }
+    // Set after the rows: a column with a width is looked up on every
+    // unformatted write.
+    for col in 0..=last_col {
+        let width = match col {
+            0 => 12.0,
+            1 => 16.0,
+            2 => 11.0,
+            3 | 4 => 6.0,
+            DATE_COLUMN => 11.0,
+            _ => 7.0,
+        };
+        sheet.set_column_width(col, width)?;
+    }
+    // With no rows (a county with no inventory yet) the total row follows
+    // the header and holds zeros, not formulas over no range.
+    let last_data = first + rows.len() as u32;
+    let sum_row = last_data;
+    let last_data = last_data.saturating_sub(1);
+    // The total row: a label, then numbers in the number columns only;
+    // the text and flag columns stay empty (so a filter or a sum over
+    // them is not thrown off). The counts of communities are the
+    // summary line's.
+    sheet.write_with_format(sum_row, 0, "合计", &f.total)?;
+    for col in 1..FIRST_COUNT_COLUMN {
+        sheet.write_blank(sum_row, col, &f.total)?;
+    }
+    let mut sum = Counts::default();
+    for row in rows {
+        sum.add(&row.counts);
+    }
+    for (j, v) in sum.values().iter().enumerate() {
+        let col = FIRST_COUNT_COLUMN + j as u16;
+        if rows.is_empty() {
+            sheet.write_with_format(sum_row, col, *v, &f.total)?;
+            continue;
+        }
+        // A formula, so the total follows edits made in Excel; its value is cached.
+        let letter = rust_xlsxwriter::utility::column_number_to_name(col);
+        let formula = Formula::new(format!(
+            "=SUM({letter}{}:{letter}{})",
+            first + 1,
+            last_data + 1
+        ))
+        .set_result(v.to_string());
+        sheet.write_formula_with_format(sum_row, col, formula, &f.total)?;
+    }
+    let compliant = rows.iter().filter(|r| r.compliant).count();
+    let summary_row = sum_row + 1;
+    let (b1, b2, e1, e2) = (first + 1, last_data + 1, first + 1, last_data + 1);
+    let summary = Formula::new(format!(
+        "=\"共 \"&COUNTA(B{b1}:B{b2})&\" 个村(社区)，合规 \"&COUNTIF(E{e1}:E{e2},\"是\")&\" 个，不合规 \"&COUNTIF(E{e1}:E{e2},\"否\")&\" 个。\""
+    ))
+    .set_result(format!(
+        "共 {} 个村(社区)，合规 {compliant} 个，不合规 {} 个。",
+        rows.len(),
+        rows.len() - compliant
+    ));
+    sheet.merge_range(summary_row, 0, summary_row, last_col, "", &f.note)?;
+    sheet.write_formula_with_format(summary_row, 0, summary, &f.note)?;
+    let basis = summary_row + 1;
+    sheet.merge_range(
+        basis,
+        0,
+        basis,
+        last_col,
+        &format!(
+            "说明：“错误”“提醒”及各项应整改数按{}检查得出；摸底日期为各村(社区)清单所记。",
+            meta.citation.trim_end_matches('。')
+        ),
+        &f.note,
+    )?;
+    sheet.set_row_height(basis, 30)?;
+
+    sheet.autofilter(HEADER_ROW, 0, last_data.max(HEADER_ROW + 1), last_col)?;
+    // Print: A3 landscape, one page wide; the title and header rows and
+    // the town and name columns on every page; page n of m.
+    sheet.set_paper_size(8);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_print_center_horizontally(true);
+    sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    sheet.set_repeat_rows(TITLE_ROW, HEADER_ROW)?;
+    sheet.set_repeat_columns(0, 1)?;
+    sheet.set_header(format!("&L{}&R&A", header_text(&title)));
+    sheet.set_footer(format!(
+        "&L填报单位：{}&C第 &P 页，共 &N 页&R填报日期：{}",
+        header_text(&meta.unit),
+        header_text(&date_zh(&meta.date))
+    ));
+    Ok(sheet)
+}
+
+/// The runs of equal formats (first and last index, inclusive), in order.
+fn runs<'a>(
+    formats: &[&'a rust_xlsxwriter::Format],
+) -> Vec<(u32, u32, &'a rust_xlsxwriter::Format)> {
+    let mut out: Vec<(u32, u32, &rust_xlsxwriter::Format)> = Vec::new();
+    for (i, &format) in formats.iter().enumerate() {
+        match out.last_mut() {
+            Some((_, to, last)) if std::ptr::eq(*last, format) => *to = i as u32,
+            _ => out.push((i as u32, i as u32, format)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, compliant: bool, surveyed_on: Option<&str>) -> Row {
+        Row {
+            town: "东城街道".into(),
+            name: name.into(),
+            id: name.into(),
+            kind: "村",
+            compliant,
+            surveyed_on: surveyed_on.map(str::to_owned),
+            counts: Counts {
+                errors: u32::from(!compliant),
+                ..Counts::default()
+            },
+        }
+    }
+
+    /// The first sheet's cells, in order: (reference, style index).
+    fn cells(rows: Vec<Row>) -> Vec<(String, u32)> {
+        use std::io::Read;
+        let table = Table {
+            communities: rows.len(),
+            compliant: rows.iter().filter(|r| r.compliant).count(),
+            rows,
+            total: Counts::default(),
+        };
+        let meta = Meta {
+            region: "县".into(),
+            date: "2026-11-27".into(),
+            ..Meta::default()
+        };
+        let bytes = xlsx(&table, &meta).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml.split("<c r=\"")
+            .skip(1)
+            .map(|c| {
+                let tag = &c[..c.find('>').unwrap()];
+                let r = tag[..tag.find('"').unwrap()].to_owned();
+                let s = tag
+                    .split(" s=\"")
+                    .nth(1)
+                    .map_or(0, |s| s[..s.find('"').unwrap()].parse().unwrap());
+                (r, s)
+            })
+            .collect()
+    }
+
+    /// The formats laid over the rows by range get the numbers writing cell
+    /// by cell gave them: numbered as first met, row by row (so a new number
+    /// is always the next one), and each data cell with its own format.
+    #[test]
+    fn workbook_formats_are_numbered_as_met_cell_by_cell() {
+        let cases = [
+            // A date met before the first red flag, and the other way round.
+            vec![row("a", true, Some("2024-09-12")), row("b", false, None)],
+            vec![row("a", false, None), row("b", true, Some("2024-09-12"))],
+            // Both in one row: the flag's column comes first.
+            vec![row("a", true, None), row("b", false, Some("2024-09-12"))],
+            vec![row("a", true, None), row("b", true, None)],
+            vec![],
+        ];
+        for rows in cases {
+            let flagged: Vec<bool> = rows.iter().map(|r| !r.compliant).collect();
+            let dated: Vec<bool> = rows.iter().map(|r| r.surveyed_on.is_some()).collect();
+            let cells = cells(rows);
+            let mut next = 1;
+            for (_, s) in &cells {
+                assert!(*s <= next, "{cells:?}");
+                if *s == next {
+                    next += 1;
+                }
+            }
+            let style = |at: &str| cells.iter().find(|(r, _)| r == at).unwrap().1;
+            let plain = style("A4");
+            for (i, (flagged, dated)) in flagged.iter().zip(&dated).enumerate() {
+                let r = i + 4;
+                for col in "ABCDGHIJKLMNOPQRSTUVW".chars() {
+                    assert_eq!(style(&format!("{col}{r}")), plain);
+                }
+                assert_eq!(style(&format!("E{r}")) != plain, *flagged, "{cells:?}");
+                assert_eq!(style(&format!("F{r}")) != plain, *dated, "{cells:?}");
+            }
+        }
+    }
 }
