@@ -343,7 +343,7 @@ fn float(t: &str) -> Option<f64> {
 /// spelling could be equal to, and not the merge key. serde-saphyr compares
 /// keys by their parsed value (`1` and `0x1` are the same key); for text keys
 /// that is their text.
-fn plain_text_key(value: &Value) -> bool {
+pub(super) fn plain_text_key(value: &Value) -> bool {
     match value {
         Value::Str(s) => {
             s != "<<"
@@ -356,7 +356,7 @@ fn plain_text_key(value: &Value) -> bool {
 }
 
 /// Is a key written twice? (serde-saphyr refuses that.)
-fn repeats_a_key(entries: &[(Node, Node)]) -> bool {
+pub(super) fn repeats_a_key(entries: &[(Node, Node)]) -> bool {
     fn text(n: &Node) -> &str {
         match &n.value {
             Value::Str(s) => s,
