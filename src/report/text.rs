@@ -190,19 +190,27 @@ fn write_finding<'s>(
     style: Style,
     renderer: &Renderer,
 ) {
-    let file = escape(&f.file);
     let line_no = f.loc.line.max(1);
     let column = f.loc.column.max(1) as usize;
     if !style.color
         && f.related.is_empty()
         && let Some(line) = line
     {
-        let snip = snippet(line, column, f.loc.len as usize);
-        if write_plain(out, f, &file, &snip, line_no, column, lang) {
+        let len = f.loc.len as usize;
+        // A plain line that needs no cut is shown as it is: its snippet is
+        // the line itself (what `snippet` makes of it, without the copies).
+        let written = if line.plain && line.width <= MAX_SHOWN_COLS {
+            let (start, end) = mark(line, column, len);
+            write_plain(out, f, line.text, start..end, line_no, column, lang)
+        } else {
+            let snip = snippet(line, column, len);
+            write_plain(out, f, &snip.text, snip.span, line_no, column, lang)
+        };
+        if written {
             return;
         }
     }
-    write_annotated(out, f, &file, line, other_line, lang, renderer);
+    write_annotated(out, f, &escape(&f.file), line, other_line, lang, renderer);
 }
 
 /// [`write_finding`] through annotate-snippets: every finding can go this way.
@@ -303,19 +311,21 @@ fn write_annotated<'s>(
 /// county's `check`. `false`, with nothing written, for anything else: a
 /// character it would replace or measure otherwise, an empty span, a line
 /// it would cut (long, or indented far).
+/// `text` is the line as shown and `span` the underlined bytes of it. The
+/// file name, message and fix are taken as they are: made of plain
+/// characters, [`escape`] leaves them so.
 fn write_plain(
     out: &mut String,
     f: &Finding,
-    file: &str,
-    snip: &Snippet,
+    text: &str,
+    span: std::ops::Range<usize>,
     line_no: u32,
     column: usize,
     lang: Lang,
 ) -> bool {
-    let text = snip.text.as_str();
-    let span = snip.span.clone();
-    let title = escape(f.message.get(lang));
-    let fix = f.fix.as_ref().map(|fix| escape(fix.get(lang)));
+    let file = f.file.as_str();
+    let title = f.message.get(lang);
+    let fix = f.fix.as_ref().map(|fix| fix.get(lang));
     let leading = text.chars().take_while(|c| c.is_whitespace()).count();
     if span.is_empty()
         || span.end > text.len()
@@ -324,8 +334,8 @@ fn write_plain(
         || leading > 20
         || text.len() > 400
         || title.len() > 4000
-        || fix.as_ref().is_some_and(|f| f.len() > 4000)
-        || ![text, file, &title, fix.as_deref().unwrap_or("")]
+        || fix.is_some_and(|f| f.len() > 4000)
+        || ![text, file, title, fix.unwrap_or("")]
             .iter()
             .all(|s| s.chars().all(plain_char))
     {
@@ -364,6 +374,8 @@ fn write_plain(
 fn plain_char(c: char) -> bool {
     match c {
         ' '..='~' => true,
+        // The CJK ideographs, all two columns wide (a unit test holds them to it).
+        '\u{4E00}'..='\u{9FFF}' => true,
         '\u{0}'..='\u{9F}' | '\u{200D}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
             false
         }
@@ -373,7 +385,11 @@ fn plain_char(c: char) -> bool {
 
 /// Columns of a [`plain_char`].
 fn plain_width(c: char) -> usize {
-    UnicodeWidthChar::width(c).unwrap_or(1)
+    match c {
+        ' '..='~' => 1,
+        '\u{4E00}'..='\u{9FFF}' => 2,
+        c => UnicodeWidthChar::width(c).unwrap_or(1),
+    }
 }
 
 /// annotate-snippets prints `file:line:column` with the column counted in
@@ -419,57 +435,88 @@ const LEFT_COLS: usize = 30;
 /// ... and at most this many underlined.
 const MAX_MARK_COLS: usize = 50;
 
-/// One file's line starts, for finding line N without scanning the file again.
+/// One file's line starts, for finding line N without scanning the file
+/// again; found only as far as asked for (findings come in line order, and
+/// most files have none past their middle).
 struct LineIndex<'s> {
     file: &'s str,
     src: &'s str,
-    starts: Vec<usize>,
+    starts: std::cell::RefCell<Vec<usize>>,
 }
 
 impl<'s> LineIndex<'s> {
     fn new(file: &'s str, src: &'s str) -> LineIndex<'s> {
-        let mut starts = vec![0];
-        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { file, src, starts }
+        LineIndex {
+            file,
+            src,
+            starts: std::cell::RefCell::new(vec![0]),
+        }
     }
 
     /// Line `n` (from 1) as `str::lines` gives it.
     fn raw(&self, n: u32) -> Option<&'s str> {
-        let start = *self.starts.get((n as usize).checked_sub(1)?)?;
+        let n = n as usize;
+        let mut starts = self.starts.borrow_mut();
+        // The start of line n + 1 (the end of line n), or every start there is.
+        while starts.len() <= n {
+            let last = starts[starts.len() - 1];
+            match self.src[last..].find('\n') {
+                Some(i) => starts.push(last + i + 1),
+                None => break,
+            }
+        }
+        let start = *starts.get(n.checked_sub(1)?)?;
         if start >= self.src.len() {
             return None;
         }
-        let end = self
-            .starts
-            .get(n as usize)
-            .map_or(self.src.len(), |next| next - 1);
+        let end = starts.get(n).map_or(self.src.len(), |next| next - 1);
         Some(&self.src[start..end])
     }
 }
 
+/// A line up to this many bytes finds a column's byte by walking it; a
+/// longer one keeps where each character starts (a 1 MB flow list with
+/// thousands of findings).
+const WALK_BYTES: usize = 256;
+
 /// A source line with what it takes to cut it quickly: whether it is ASCII
-/// (then a column is a byte offset), else where each character starts.
+/// (then a column is a byte offset), else (when it is long) where each
+/// character starts; and whether annotate-snippets would print it as it is
+/// ([`plain_char`]).
 pub struct Line<'s> {
     text: &'s str,
     width: usize,
     char_starts: Option<Vec<usize>>,
+    plain: bool,
 }
 
 impl<'s> Line<'s> {
     pub fn new(text: &'s str) -> Line<'s> {
         let text = text.trim_end_matches('\r');
-        let char_starts = (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i).collect());
+        let char_starts = (!text.is_ascii() && text.len() > WALK_BYTES)
+            .then(|| text.char_indices().map(|(i, _)| i).collect());
+        let (mut width, mut plain) = (0, true);
+        for c in text.chars() {
+            width += char_width(c);
+            plain &= plain_char(c);
+        }
         Line {
             text,
-            width: shown_width(text),
+            width,
             char_starts,
+            plain,
         }
     }
 
     /// The byte offset of the character at `index` (from 0), or the end.
     fn byte_of(&self, index: usize) -> usize {
         match &self.char_starts {
-            None => index.min(self.text.len()),
+            None if self.text.is_ascii() => index.min(self.text.len()),
+            None => self
+                .text
+                .char_indices()
+                .nth(index)
+                .map_or(self.text.len(), |(i, _)| i),
             Some(starts) => starts.get(index).copied().unwrap_or(self.text.len()),
         }
     }
@@ -748,12 +795,42 @@ mod tests {
         write_plain(
             &mut direct,
             f,
-            &escape(&f.file),
-            &snip,
+            &snip.text,
+            snip.span,
             f.loc.line.max(1),
             f.loc.column.max(1) as usize,
             Lang::Zh,
         )
+    }
+
+    #[test]
+    fn cjk_ideographs_are_two_columns_wide() {
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert_eq!(UnicodeWidthChar::width(c), Some(2), "{c:?}");
+            assert_eq!(crate::text::display_width(c.encode_utf8(&mut [0; 4])), 2);
+            assert_eq!(shown_char(c), Some(c));
+        }
+    }
+
+    #[test]
+    fn lines_are_found_as_far_as_asked() {
+        for src in ["", "a", "a\n", "a\nb", "a\r\nb\n\n", "\n\n红\n", "x\ny\nz"] {
+            let eager: Vec<&str> = src.split('\n').collect();
+            let expect = |n: u32| {
+                let n = n as usize;
+                if n > eager.len() {
+                    return None;
+                }
+                let start: usize = eager[..n - 1].iter().map(|l| l.len() + 1).sum();
+                (start < src.len()).then(|| eager[n - 1])
+            };
+            // In order, out of order, and past the end.
+            let index = LineIndex::new("f", src);
+            for n in [1, 2, 3, 4, 5, 2, 1, 6] {
+                assert_eq!(index.raw(n), expect(n), "{src:?} line {n}");
+            }
+            assert_eq!(LineIndex::new("f", src).raw(0), None);
+        }
     }
 
     fn finding(
@@ -819,15 +896,24 @@ mod tests {
                 column: 1 + next(chars as usize + 3) as u32,
                 len: next(8) as u32,
             };
-            let msg = [
-                "大门两侧不得悬挂“x”",
-                "消息\u{1b}[31m",
-                "m\tx",
-                "长".repeat(100).as_str(),
-            ][next(4)]
-            .to_owned();
-            let fix = [None, Some("摘除"), Some("fix it\u{202e}")][next(3)];
-            let file = ["communities/城关镇/a.yaml", "c/\u{1b}x.yaml", "c/ｂ.yaml"][next(3)];
+            // Mostly plain messages, fixes and names; now and then one that
+            // must be escaped (and so goes through annotate-snippets).
+            let odd = next(6) == 0;
+            let msg = if odd {
+                ["消息\u{1b}[31m", "m\tx"][next(2)].to_owned()
+            } else {
+                ["大门两侧不得悬挂“x”".to_owned(), "长".repeat(100)][next(2)].clone()
+            };
+            let fix = [
+                None,
+                Some("摘除"),
+                Some(if odd { "fix it\u{202e}" } else { "fix" }),
+            ][next(3)];
+            let file = if next(6) == 0 {
+                "c/\u{1b}x.yaml"
+            } else {
+                ["communities/城关镇/a.yaml", "c/ｂ.yaml"][next(2)]
+            };
             let f = finding(rules[next(3)], file, loc, &msg, fix);
             total += 1;
             direct += usize::from(plain_matches_annotated(&f, &src));

@@ -56,26 +56,27 @@ pub(crate) fn build(src: &str) -> Option<Node> {
 
 /// Only newlines and printable characters that no YAML reader treats
 /// specially: no tab, CR, other control character, NEL, line or paragraph
-/// separator, byte-order mark or noncharacter.
+/// separator, byte-order mark or noncharacter. Read byte by byte (`src` is
+/// UTF-8): C1 controls are `C2 80`–`C2 9F`, U+2028 and U+2029 `E2 80 A8` and
+/// `E2 80 A9`, U+FEFF `EF BB BF`, U+FFFE and U+FFFF `EF BF BE` and `EF BF BF`.
 fn plain_chars(src: &str) -> bool {
     let b = src.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c < 0x80 {
-            if !(c == b'\n' || (0x20..0x7F).contains(&c)) {
-                return false;
-            }
-            i += 1;
-            continue;
-        }
-        // A lead byte of valid UTF-8: the character is decoded from `src`.
-        let ch = src[i..].chars().next().unwrap_or('\0');
-        let u = u32::from(ch);
-        if u < 0xA0 || matches!(u, 0x2028 | 0x2029 | 0xFEFF | 0xFFFE | 0xFFFF) {
+    let next = |i: usize| b.get(i).copied().unwrap_or(0);
+    for (i, &c) in b.iter().enumerate() {
+        let bad = match c {
+            b'\n' | 0x20..=0x7E => false,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 => next(i + 1) < 0xA0,
+            0xE2 => next(i + 1) == 0x80 && matches!(next(i + 2), 0xA8 | 0xA9),
+            0xEF => matches!(
+                (next(i + 1), next(i + 2)),
+                (0xBB, 0xBF) | (0xBF, 0xBE | 0xBF)
+            ),
+            _ => false,
+        };
+        if bad {
             return false;
         }
-        i += ch.len_utf8();
     }
     true
 }
