@@ -279,6 +279,12 @@ pub(crate) fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Value {
 }
 
 fn yaml_trim(s: &str) -> &str {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    // A plain scalar has nothing to trim (the parser drops the blanks
+    // around it): that is seen from its two ends.
+    if !s.as_bytes().first().is_some_and(blank) && !s.as_bytes().last().is_some_and(blank) {
+        return s;
+    }
     s.trim_matches([' ', '\t', '\r', '\n'])
 }
 

@@ -45,6 +45,8 @@ pub(crate) fn build(src: &str) -> Option<Node> {
         nodes: 0,
         depth: 0,
         scalar_bytes: 0,
+        pairs: Vec::with_capacity(32),
+        items: Vec::with_capacity(32),
     };
     r.skip_to_content()?;
     if r.next != Next::At(0) {
@@ -63,16 +65,15 @@ fn plain_chars(src: &str) -> bool {
     let b = src.as_bytes();
     let next = |i: usize| b.get(i).copied().unwrap_or(0);
     for (i, &c) in b.iter().enumerate() {
-        let bad = match c {
-            b'\n' | 0x20..=0x7E => false,
-            0x00..=0x1F | 0x7F => true,
-            0xC2 => next(i + 1) < 0xA0,
-            0xE2 => next(i + 1) == 0x80 && matches!(next(i + 2), 0xA8 | 0xA9),
-            0xEF => matches!(
+        let bad = match BYTE_CLASS[usize::from(c)] {
+            FINE => continue,
+            BAD => true,
+            LEAD_C2 => next(i + 1) < 0xA0,
+            LEAD_E2 => next(i + 1) == 0x80 && matches!(next(i + 2), 0xA8 | 0xA9),
+            _ => matches!(
                 (next(i + 1), next(i + 2)),
                 (0xBB, 0xBF) | (0xBF, 0xBE | 0xBF)
             ),
-            _ => false,
         };
         if bad {
             return false;
@@ -80,6 +81,28 @@ fn plain_chars(src: &str) -> bool {
     }
     true
 }
+
+const FINE: u8 = 0;
+const BAD: u8 = 1;
+const LEAD_C2: u8 = 2;
+const LEAD_E2: u8 = 3;
+const LEAD_EF: u8 = 4;
+
+/// What [`plain_chars`] makes of each byte value.
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [FINE; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = BAD;
+        c += 1;
+    }
+    t[b'\n' as usize] = FINE;
+    t[0x7F] = BAD;
+    t[0xC2] = LEAD_C2;
+    t[0xE2] = LEAD_E2;
+    t[0xEF] = LEAD_EF;
+    t
+};
 
 /// What the next content line (not blank, not a comment) is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +123,11 @@ struct Reader<'s> {
     nodes: usize,
     depth: usize,
     scalar_bytes: usize,
+    /// The entries of the mappings and the items of the lists still open,
+    /// innermost last: each collection is moved out of these into a vector
+    /// of its own size when it closes (one allocation, no regrowing).
+    pairs: Vec<(Node, Node)>,
+    items: Vec<Node>,
 }
 
 /// Characters that cannot start a plain scalar or a key.
@@ -136,8 +164,9 @@ fn key_byte(c: u8) -> bool {
     )
 }
 
-fn chars(s: &str) -> u32 {
-    let n = s.bytes().filter(|&b| (b & 0xC0) != 0x80).count();
+/// Characters in UTF-8 bytes: those that do not continue a character.
+fn chars(b: &[u8]) -> u32 {
+    let n = b.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
@@ -154,8 +183,8 @@ impl<'s> Reader<'s> {
     fn loc(&self, at: usize, end: usize) -> Loc {
         Loc {
             line: self.line,
-            column: chars(&self.src[self.line_start..at]) + 1,
-            len: chars(&self.src[at..end]),
+            column: chars(&self.b[self.line_start..at]) + 1,
+            len: chars(&self.b[at..end]),
         }
     }
 
@@ -262,11 +291,11 @@ impl<'s> Reader<'s> {
     fn block_map(&mut self, n: usize) -> Option<Node> {
         self.enter()?;
         let start = self.pos;
-        let mut entries: Vec<(Node, Node)> = Vec::new();
+        let base = self.pairs.len();
         loop {
             let key = self.key()?;
             let value = self.map_value(n)?;
-            entries.push((key, value));
+            self.pairs.push((key, value));
             match self.next {
                 Next::At(i) if i == n => {
                     if self.at(self.pos) == b'-' {
@@ -279,6 +308,7 @@ impl<'s> Reader<'s> {
             }
         }
         self.depth -= 1;
+        let entries: Vec<(Node, Node)> = self.pairs.drain(base..).collect();
         if repeats_a_key(&entries) {
             return None;
         }
@@ -365,7 +395,7 @@ impl<'s> Reader<'s> {
             len: 0,
             ..self.loc(start, start)
         };
-        let mut items = Vec::new();
+        let base = self.items.len();
         loop {
             // `- ` and the entry on the same line.
             if self.at(self.pos) != b'-' || self.at(self.pos + 1) != b' ' {
@@ -393,7 +423,7 @@ impl<'s> Reader<'s> {
                     node
                 }
             };
-            items.push(item);
+            self.items.push(item);
             match self.next {
                 Next::At(i) if i == m && self.at(self.pos) == b'-' => {}
                 Next::At(i) if i < m => break,
@@ -405,7 +435,7 @@ impl<'s> Reader<'s> {
         Some(Node {
             loc,
             bytes: Some((start, 0)),
-            value: Value::Seq(items),
+            value: Value::Seq(self.items.drain(base..).collect()),
         })
     }
 
@@ -527,10 +557,11 @@ impl<'s> Reader<'s> {
         };
         self.pos += 1;
         self.skip_spaces();
-        let mut items = Vec::new();
+        let base = self.items.len();
         if self.at(self.pos) != b']' {
             loop {
-                items.push(self.flow_scalar()?);
+                let item = self.flow_scalar()?;
+                self.items.push(item);
                 self.skip_spaces();
                 match self.at(self.pos) {
                     b',' => {
@@ -550,7 +581,7 @@ impl<'s> Reader<'s> {
         Some(Node {
             loc,
             bytes: Some((start, 1)),
-            value: Value::Seq(items),
+            value: Value::Seq(self.items.drain(base..).collect()),
         })
     }
 
@@ -564,7 +595,7 @@ impl<'s> Reader<'s> {
         };
         self.pos += 1;
         self.skip_spaces();
-        let mut entries: Vec<(Node, Node)> = Vec::new();
+        let base = self.pairs.len();
         if self.at(self.pos) != b'}' {
             loop {
                 let key = self.key()?;
@@ -575,7 +606,7 @@ impl<'s> Reader<'s> {
                     return None;
                 }
                 let value = self.flow_scalar()?;
-                entries.push((key, value));
+                self.pairs.push((key, value));
                 self.skip_spaces();
                 match self.at(self.pos) {
                     b',' => {
@@ -592,6 +623,7 @@ impl<'s> Reader<'s> {
         }
         self.pos += 1;
         self.depth -= 1;
+        let entries: Vec<(Node, Node)> = self.pairs.drain(base..).collect();
         if repeats_a_key(&entries) {
             return None;
         }
@@ -696,8 +728,8 @@ impl<'s> Reader<'s> {
         }
         let loc = Loc {
             line,
-            column: chars(&self.src[line_start..start]) + 1,
-            len: chars(&self.src[start..end]),
+            column: chars(&self.b[line_start..start]) + 1,
+            len: chars(&self.b[start..end]),
         };
         let node = Node {
             loc,
