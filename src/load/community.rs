@@ -264,8 +264,9 @@ fn board(ctx: &mut Ctx, o: Option<&Obj>, t: Text) -> Option<Board> {
     };
     if let Some(o) = o {
         if let Some((field, node)) = o.field("rooms") {
-            let mut rooms = Vec::new();
-            for item in ctx.list(node, field) {
+            let items = ctx.list(node, field);
+            let mut rooms = Vec::with_capacity(items.len());
+            for item in items {
                 let Some(r) = ctx.object(item, &shape::ROOM) else {
                     continue;
                 };

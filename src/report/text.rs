@@ -61,14 +61,22 @@ pub fn render(
     style: Style,
 ) -> String {
     let renderer = style.renderer();
-    // Each finding is rendered from itself and its file alone, so chunks of
-    // the findings are rendered in parallel and joined in order: the same
+    // Each finding is rendered from itself and its file alone, so runs of
+    // whole files are rendered in parallel and joined in order: the same
     // bytes as one pass (a county's 18,000 findings took a third of `check`
-    // on one thread).
-    let chunks: Vec<String> = report
-        .findings
-        .par_chunks(CHUNK)
-        .map(|chunk| render_chunk(chunk, sources, lang, style, &renderer))
+    // on one thread). A file is never split, so that its lines are indexed
+    // and measured once however many findings it has.
+    let findings = &report.findings;
+    let mut bounds = vec![0];
+    for i in 1..findings.len() {
+        if i - bounds[bounds.len() - 1] >= CHUNK && findings[i].file != findings[i - 1].file {
+            bounds.push(i);
+        }
+    }
+    bounds.push(findings.len());
+    let chunks: Vec<String> = bounds
+        .par_windows(2)
+        .map(|w| render_chunk(&findings[w[0]..w[1]], sources, lang, style, &renderer))
         .collect();
     let summary = summary_line(report, lang);
     let mut out =
@@ -81,7 +89,8 @@ pub fn render(
     out
 }
 
-/// Findings per parallel piece of the text report.
+/// Findings per parallel piece of the text report (at least, but for the
+/// last: a piece ends where a file does).
 const CHUNK: usize = 256;
 
 /// The findings of `chunk` (sorted by file and line), each followed by a blank line.
@@ -719,32 +728,41 @@ pub fn handbook_hints(
     std: &crate::standard::Standard,
     lang: Lang,
 ) -> String {
+    // Each community's hints on its own, in parallel; joined in order.
+    let hints: Vec<String> = communities
+        .par_iter()
+        .map(|c| {
+            let mut out = String::new();
+            for r in &c.wall_rules {
+                let internal = std.category(&r.category).is_some_and(|cat| !cat.on_wall);
+                let no_body = r.body.as_deref().is_none_or(|b| b.trim().is_empty());
+                if !(internal && no_body) {
+                    continue;
+                }
+                let title = r.title.raw.trim();
+                let _ = match lang {
+                    Lang::Zh => writeln!(
+                        out,
+                        "提示：{} 第 {} 行的制度“{title}”没有正文（body），服务手册里只印标题；补上 body 后重新生成",
+                        c.file, r.loc.line
+                    ),
+                    Lang::En => writeln!(
+                        out,
+                        "note: {} line {}: the rule “{title}” has no body; the service handbook prints its title only — add `body` and rebuild",
+                        c.file, r.loc.line
+                    ),
+                };
+            }
+            out
+        })
+        .collect();
     let mut out = String::new();
-    for c in communities {
-        for r in &c.wall_rules {
-            let internal = std.category(&r.category).is_some_and(|cat| !cat.on_wall);
-            let no_body = r.body.as_deref().is_none_or(|b| b.trim().is_empty());
-            if !(internal && no_body) {
-                continue;
-            }
-            let title = r.title.raw.trim();
-            let line = match lang {
-                Lang::Zh => format!(
-                    "提示：{} 第 {} 行的制度“{title}”没有正文（body），服务手册里只印标题；补上 body 后重新生成",
-                    c.file, r.loc.line
-                ),
-                Lang::En => format!(
-                    "note: {} line {}: the rule “{title}” has no body; the service handbook prints its title only — add `body` and rebuild",
-                    c.file, r.loc.line
-                ),
-            };
-            // A blank line parts the hints from the summary above them.
-            if out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(&line);
+    for h in hints.iter().filter(|h| !h.is_empty()) {
+        // A blank line parts the hints from the summary above them.
+        if out.is_empty() {
             out.push('\n');
         }
+        out.push_str(h);
     }
     out
 }

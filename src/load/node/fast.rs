@@ -41,6 +41,7 @@ pub(crate) fn build(src: &str) -> Option<Node> {
         pos: 0,
         line: 1,
         line_start: 0,
+        counted: (0, 0),
         next: Next::Eof,
         nodes: 0,
         depth: 0,
@@ -119,13 +120,15 @@ struct Reader<'s> {
     /// The line of `pos`, from 1, and where that line starts.
     line: u32,
     line_start: usize,
+    /// A place on the current line and the characters before it there.
+    counted: (usize, u32),
     next: Next,
     nodes: usize,
     depth: usize,
     scalar_bytes: usize,
     /// The entries of the mappings and the items of the lists still open,
-    /// innermost last: each collection is moved out of these into a vector
-    /// of its own size when it closes (one allocation, no regrowing).
+    /// innermost last: each collection is split off these into a vector of
+    /// its own size when it closes (one allocation and one copy, no regrowing).
     pairs: Vec<(Node, Node)>,
     items: Vec<Node>,
 }
@@ -180,10 +183,19 @@ impl<'s> Reader<'s> {
     }
 
     /// Line and column (from 1, in characters) of `at`, on the current line.
-    fn loc(&self, at: usize, end: usize) -> Loc {
+    fn loc(&mut self, at: usize, end: usize) -> Loc {
+        // Counted on from the last place asked for on this line, so that a
+        // line of 100,000 flow entries is counted once, not once per entry.
+        let (from, before) = if self.counted.0 >= self.line_start && self.counted.0 <= at {
+            self.counted
+        } else {
+            (self.line_start, 0)
+        };
+        let column = before.saturating_add(chars(&self.b[from..at]));
+        self.counted = (at, column);
         Loc {
             line: self.line,
-            column: chars(&self.b[self.line_start..at]) + 1,
+            column: column.saturating_add(1),
             len: chars(&self.b[at..end]),
         }
     }
@@ -308,7 +320,7 @@ impl<'s> Reader<'s> {
             }
         }
         self.depth -= 1;
-        let entries: Vec<(Node, Node)> = self.pairs.drain(base..).collect();
+        let entries: Vec<(Node, Node)> = self.pairs.split_off(base);
         if repeats_a_key(&entries) {
             return None;
         }
@@ -435,7 +447,7 @@ impl<'s> Reader<'s> {
         Some(Node {
             loc,
             bytes: Some((start, 0)),
-            value: Value::Seq(self.items.drain(base..).collect()),
+            value: Value::Seq(self.items.split_off(base)),
         })
     }
 
@@ -581,7 +593,7 @@ impl<'s> Reader<'s> {
         Some(Node {
             loc,
             bytes: Some((start, 1)),
-            value: Value::Seq(self.items.drain(base..).collect()),
+            value: Value::Seq(self.items.split_off(base)),
         })
     }
 
@@ -623,7 +635,7 @@ impl<'s> Reader<'s> {
         }
         self.pos += 1;
         self.depth -= 1;
-        let entries: Vec<(Node, Node)> = self.pairs.drain(base..).collect();
+        let entries: Vec<(Node, Node)> = self.pairs.split_off(base);
         if repeats_a_key(&entries) {
             return None;
         }
