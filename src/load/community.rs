@@ -198,8 +198,9 @@ fn entries<T>(
     let Some((field, node)) = top.field(key) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for item in ctx.list(node, field) {
+    let items = ctx.list(node, field);
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
         let text_key = shape.fields[0].key;
         let allows_bare = matches!(field.ty, shape::Ty::List(shape::Ty::TextOrObj(_)));
         if let (true, Some(raw)) = (allows_bare, item.scalar_text(ctx.src)) {
@@ -263,8 +264,9 @@ fn board(ctx: &mut Ctx, o: Option<&Obj>, t: Text) -> Option<Board> {
     };
     if let Some(o) = o {
         if let Some((field, node)) = o.field("rooms") {
-            let mut rooms = Vec::new();
-            for item in ctx.list(node, field) {
+            let items = ctx.list(node, field);
+            let mut rooms = Vec::with_capacity(items.len());
+            for item in items {
                 let Some(r) = ctx.object(item, &shape::ROOM) else {
                     continue;
                 };

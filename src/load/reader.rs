@@ -203,10 +203,7 @@ impl<'a> Ctx<'a> {
         };
         let mut entries = Vec::with_capacity(map.len());
         for (k, v) in map {
-            let key = k
-                .scalar_text(self.src)
-                .map(|c| c.into_owned())
-                .unwrap_or_default();
+            let key = k.scalar_text(self.src).unwrap_or_default();
             match shape.field(&key) {
                 Some(field) => entries.push((field, k, v)),
                 None => {

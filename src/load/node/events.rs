@@ -279,6 +279,12 @@ pub(crate) fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Value {
 }
 
 fn yaml_trim(s: &str) -> &str {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    // A plain scalar has nothing to trim (the parser drops the blanks
+    // around it): that is seen from its two ends.
+    if !s.as_bytes().first().is_some_and(blank) && !s.as_bytes().last().is_some_and(blank) {
+        return s;
+    }
     s.trim_matches([' ', '\t', '\r', '\n'])
 }
 
@@ -343,7 +349,7 @@ fn float(t: &str) -> Option<f64> {
 /// spelling could be equal to, and not the merge key. serde-saphyr compares
 /// keys by their parsed value (`1` and `0x1` are the same key); for text keys
 /// that is their text.
-fn plain_text_key(value: &Value) -> bool {
+pub(super) fn plain_text_key(value: &Value) -> bool {
     match value {
         Value::Str(s) => {
             s != "<<"
@@ -356,7 +362,7 @@ fn plain_text_key(value: &Value) -> bool {
 }
 
 /// Is a key written twice? (serde-saphyr refuses that.)
-fn repeats_a_key(entries: &[(Node, Node)]) -> bool {
+pub(super) fn repeats_a_key(entries: &[(Node, Node)]) -> bool {
     fn text(n: &Node) -> &str {
         match &n.value {
             Value::Str(s) => s,
