@@ -6,9 +6,10 @@
 //! Pages are content-stream bytes written here ([`super::content`]), not
 //! printpdf `Op`s: printpdf turns each op into lopdf objects and formats
 //! every number through `Display`, which was the largest part of a county
-//! build. printpdf still writes the document: fonts with their ToUnicode
-//! maps and widths, opacity states, images, outlines and metadata; the
-//! pages' streams are put in afterwards ([`finish`]).
+//! build. printpdf still writes the document: pages, opacity states,
+//! images, outlines and metadata; the pages' streams are put in afterwards
+//! ([`finish`]), and the fonts ([`add_fonts`]: printpdf's font path parsed
+//! each subset again to rebuild maps we already have).
 
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
