@@ -178,7 +178,7 @@ pub fn build(
                 ))
             })
         };
-        publish_all(&r, &keys, opts, content, stats)
+        publish_all(&r, &keys, opts, stats)
     });
     let (pages, written, rendered_communities) = match made {
         Ok(m) => m,
@@ -204,12 +204,11 @@ fn publish_all(
     r: &Renderer,
     keys: &Keys,
     opts: &Options,
-    content: &Content,
     stats: impl FnOnce() -> Result<crate::site::StatsFiles, BuildError>,
 ) -> Result<(usize, Writer, usize), BuildError> {
     // The output is checked and a fresh folder made only now: a build that
     // stops earlier (input errors, a bad theme) touches nothing.
-    let mut publish = crate::output::Publish::prepare(&opts.output, &content.dir)?;
+    let mut publish = crate::output::Publish::prepare(&opts.output, &r.content.dir)?;
     // What the previous build made, when this program made it.
     let previous = cache::Manifest::read(publish.target());
     // The spare (the site one build older), when it is still as it was left.

@@ -406,7 +406,7 @@ impl Doc {
         let opts = PdfSaveOptions::default();
         let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut warnings);
         finish(&mut lo, &boxes, streams);
-        add_fonts(&mut lo, &subsets);
+        add_fonts(&mut lo, subsets);
         add_forms(&mut lo, &self.forms);
         compress(&mut lo);
         let mut out = Vec::new();
@@ -533,7 +533,7 @@ fn compress(lo: &mut lopdf::Document) {
 /// named [`font_name`] in every page's resources. The metrics are the
 /// shipped Noto Sans CJK's (ascent 880, descent −120 per 1000 em) and the
 /// stem width a weight of 400 or 700 conventionally gets.
-fn add_fonts(lo: &mut lopdf::Document, subsets: &[(Weight, font::Subset)]) {
+fn add_fonts(lo: &mut lopdf::Document, subsets: Vec<(Weight, font::Subset)>) {
     use lopdf::{Dictionary, Object, Stream};
     if subsets.is_empty() {
         return;
@@ -541,10 +541,13 @@ fn add_fonts(lo: &mut lopdf::Document, subsets: &[(Weight, font::Subset)]) {
     let name = |s: &str| Object::Name(s.as_bytes().to_vec());
     let mut fonts = Dictionary::new();
     for (weight, sub) in subsets {
+        let widths = sub.widths();
+        let resource = font_name(weight);
+        let to_unicode = sub.to_unicode(resource);
         let program = lo.add_object(
             Stream::new(
                 Dictionary::from_iter(vec![("Subtype", name("CIDFontType0C"))]),
-                sub.cff.clone(),
+                sub.cff,
             )
             .with_compression(false),
         );
@@ -567,7 +570,6 @@ fn add_fonts(lo: &mut lopdf::Document, subsets: &[(Weight, font::Subset)]) {
             ("StemV", Object::Integer(stem_v)),
             ("FontFile3", Object::Reference(program)),
         ]));
-        let widths = sub.widths();
         let w = if widths.is_empty() {
             Vec::new()
         } else {
@@ -597,8 +599,7 @@ fn add_fonts(lo: &mut lopdf::Document, subsets: &[(Weight, font::Subset)]) {
             ("DW", Object::Integer(1000)),
             ("W", Object::Array(w)),
         ]);
-        let resource = font_name(*weight);
-        let to_unicode = lo.add_object(Stream::new(Dictionary::new(), sub.to_unicode(resource)));
+        let to_unicode = lo.add_object(Stream::new(Dictionary::new(), to_unicode));
         let font = lo.add_object(Dictionary::from_iter(vec![
             ("Type", name("Font")),
             ("Subtype", name("Type0")),

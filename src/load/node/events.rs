@@ -114,28 +114,11 @@ pub(crate) fn build(src: &str, options: granit_parser::Options, limits: Limits) 
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Map {
-                    mut loc,
+                    loc,
                     bytes,
                     entries,
                     key: None,
-                }) => {
-                    if repeats_a_key(&entries) {
-                        return None;
-                    }
-                    // A mapping is located at its first key (SPEC §5), also in
-                    // flow style where the `{` comes first.
-                    if let Some((first, _)) = entries.first() {
-                        loc = Loc {
-                            len: 0,
-                            ..first.loc
-                        };
-                    }
-                    Node {
-                        loc,
-                        bytes,
-                        value: Value::Map(entries),
-                    }
-                }
+                }) => mapping(loc, bytes, entries)?,
                 _ => return None,
             },
             // Aliases, a second document, anything unexpected.
@@ -362,7 +345,29 @@ pub(super) fn plain_text_key(value: &Value) -> bool {
 }
 
 /// Is a key written twice? (serde-saphyr refuses that.)
-pub(super) fn repeats_a_key(entries: &[(Node, Node)]) -> bool {
+/// A mapping's node, or `None` when a key repeats (the parser reports that).
+/// A mapping is located at its first key (SPEC §5), also in flow style where
+/// the `{` comes first; `loc` is where an empty one stands.
+pub(super) fn mapping(
+    loc: Loc,
+    bytes: Option<(usize, usize)>,
+    entries: Vec<(Node, Node)>,
+) -> Option<Node> {
+    if repeats_a_key(&entries) {
+        return None;
+    }
+    let loc = entries.first().map_or(loc, |(first, _)| Loc {
+        len: 0,
+        ..first.loc
+    });
+    Some(Node {
+        loc,
+        bytes,
+        value: Value::Map(entries),
+    })
+}
+
+fn repeats_a_key(entries: &[(Node, Node)]) -> bool {
     fn text(n: &Node) -> &str {
         match &n.value {
             Value::Str(s) => s,

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use serde_saphyr::granit_parser::ScalarStyle;
 
-use super::events::{plain_text_key, repeats_a_key, scalar};
+use super::events::{mapping, plain_text_key, scalar};
 use super::{Node, Value};
 use crate::diag::Loc;
 
@@ -320,16 +320,8 @@ impl<'s> Reader<'s> {
             }
         }
         self.depth -= 1;
-        let entries: Vec<(Node, Node)> = self.pairs.split_off(base);
-        if repeats_a_key(&entries) {
-            return None;
-        }
-        let first = entries.first()?.0.loc;
-        Some(Node {
-            loc: Loc { len: 0, ..first },
-            bytes: Some((start, 0)),
-            value: Value::Map(entries),
-        })
+        // Never empty: the loop took a key.
+        mapping(Loc::default(), Some((start, 0)), self.pairs.split_off(base))
     }
 
     /// A plain key and its `:` (followed by a space or the end of the line).
@@ -574,17 +566,8 @@ impl<'s> Reader<'s> {
             loop {
                 let item = self.flow_scalar()?;
                 self.items.push(item);
-                self.skip_spaces();
-                match self.at(self.pos) {
-                    b',' => {
-                        self.pos += 1;
-                        self.skip_spaces();
-                        if self.at(self.pos) == b']' {
-                            return None;
-                        }
-                    }
-                    b']' => break,
-                    _ => return None,
+                if self.flow_separator(b']')? {
+                    break;
                 }
             }
         }
@@ -601,7 +584,7 @@ impl<'s> Reader<'s> {
     fn flow_map(&mut self) -> Option<Node> {
         self.enter()?;
         let start = self.pos;
-        let mut loc = Loc {
+        let loc = Loc {
             len: 0,
             ..self.loc(start, start)
         };
@@ -619,37 +602,30 @@ impl<'s> Reader<'s> {
                 }
                 let value = self.flow_scalar()?;
                 self.pairs.push((key, value));
-                self.skip_spaces();
-                match self.at(self.pos) {
-                    b',' => {
-                        self.pos += 1;
-                        self.skip_spaces();
-                        if self.at(self.pos) == b'}' {
-                            return None;
-                        }
-                    }
-                    b'}' => break,
-                    _ => return None,
+                if self.flow_separator(b'}')? {
+                    break;
                 }
             }
         }
         self.pos += 1;
         self.depth -= 1;
-        let entries: Vec<(Node, Node)> = self.pairs.split_off(base);
-        if repeats_a_key(&entries) {
-            return None;
+        mapping(loc, Some((start, 1)), self.pairs.split_off(base))
+    }
+
+    /// After an entry of a one-line flow collection: `Some(true)` on its
+    /// `close`, `Some(false)` past a `,` with another entry to come, `None`
+    /// (the parser decides) for anything else, a trailing `,` included.
+    fn flow_separator(&mut self, close: u8) -> Option<bool> {
+        self.skip_spaces();
+        match self.at(self.pos) {
+            b',' => {
+                self.pos += 1;
+                self.skip_spaces();
+                (self.at(self.pos) != close).then_some(false)
+            }
+            c if c == close => Some(true),
+            _ => None,
         }
-        if let Some((first, _)) = entries.first() {
-            loc = Loc {
-                len: 0,
-                ..first.loc
-            };
-        }
-        Some(Node {
-            loc,
-            bytes: Some((start, 1)),
-            value: Value::Map(entries),
-        })
     }
 
     /// A `|` block (clip, `-` strip or `+` keep) as the value of a key of a
