@@ -184,12 +184,22 @@ pub enum Anchor {
 /// below it; its centre is 0.38 em above the baseline.
 const EM_CENTRE: f32 = 0.38;
 
-fn fmt(v: f32) -> String {
-    let r = (v * 100.0).round() / 100.0;
-    if r == r.trunc() {
-        format!("{}", r as i64)
-    } else {
-        format!("{r}")
+/// A coordinate rounded to hundredths, written without trailing zeros
+/// (`12`, `12.5`), straight into the SVG being built.
+fn fmt(v: f32) -> Short {
+    Short((v * 100.0).round() / 100.0)
+}
+
+struct Short(f32);
+
+impl std::fmt::Display for Short {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = self.0;
+        if r == r.trunc() {
+            write!(f, "{}", r as i64)
+        } else {
+            write!(f, "{r}")
+        }
     }
 }
 
@@ -206,12 +216,20 @@ fn missing_box(out: &mut String, x: f32, baseline: f32, size: f32) {
 }
 
 /// The id of a glyph's definition: `q-b-7EA2` (weight, code point).
-fn glyph_id(weight: Weight, c: char) -> String {
-    let w = match weight {
-        Weight::Regular => 'r',
-        Weight::Bold => 'b',
-    };
-    format!("q-{w}-{:X}", c as u32)
+fn glyph_id(weight: Weight, c: char) -> DefId {
+    DefId(weight, c)
+}
+
+struct DefId(Weight, char);
+
+impl std::fmt::Display for DefId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let w = match self.0 {
+            Weight::Regular => 'r',
+            Weight::Bold => 'b',
+        };
+        write!(f, "q-{w}-{:X}", self.1 as u32)
+    }
 }
 
 /// Place one glyph: a `<use>` of its definition (see [`with_glyph_defs`]).

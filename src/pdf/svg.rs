@@ -139,6 +139,8 @@ pub struct Form {
 struct Outline {
     ops: Vec<u8>,
     bbox: [f32; 4],
+    /// The forms' resource names, nonzero and even-odd: `Gb7EA2n`, `Gb7EA2e`.
+    names: [String; 2],
     nonzero: std::sync::OnceLock<Arc<Form>>,
     evenodd: std::sync::OnceLock<Arc<Form>>,
 }
@@ -200,9 +202,14 @@ fn outline(weight: Weight, c: char) -> Option<Arc<Outline>> {
         y: 0.0,
     };
     let o = FONTS.get(weight).glyph_outline(c, &mut b).map(|bbox| {
+        let w = match weight {
+            Weight::Regular => 'r',
+            Weight::Bold => 'b',
+        };
         Arc::new(Outline {
             ops: b.out,
             bbox,
+            names: ["n", "e"].map(|rule| format!("G{w}{:X}{rule}", c as u32)),
             nonzero: std::sync::OnceLock::new(),
             evenodd: std::sync::OnceLock::new(),
         })
@@ -213,27 +220,86 @@ fn outline(weight: Weight, c: char) -> Option<Arc<Outline>> {
 
 /// The glyph a placeholder path stands for: `Q-b-7EA2` (see [`for_pdf`]).
 fn glyph_of(id: &str) -> Option<(Weight, char)> {
-    let rest = id.strip_prefix("Q-")?;
-    let (w, code) = rest.split_once('-')?;
+    glyph_code(id.strip_prefix("Q-")?)
+}
+
+/// `b-7EA2`: the weight, then the code point in hex.
+fn glyph_code(code: &str) -> Option<(Weight, char)> {
+    let (w, hex) = code.split_once('-')?;
     let weight = match w {
         "r" => Weight::Regular,
         "b" => Weight::Bold,
         _ => return None,
     };
-    let c = u32::from_str_radix(code, 16)
-        .ok()
-        .and_then(char::from_u32)?;
+    let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)?;
     Some((weight, c))
+}
+
+/// A glyph to draw, and the matrix that places it (none: the enclosing
+/// group's transform already does).
+type PlacedGlyph = (Arc<Outline>, Option<[f32; 6]>);
+
+/// One glyph of a run: which, and where (`translate(x y) scale(s)`).
+struct RunGlyph {
+    weight: Weight,
+    c: char,
+    x: f32,
+    y: f32,
+    scale: f32,
+}
+
+/// The glyphs a run placeholder stands for: `R:b-7EA2 12.5 40 0.03;…`
+/// (see [`for_pdf`]). `None` if the id is not a run's.
+fn run_of(id: &str) -> Option<Vec<RunGlyph>> {
+    let items = id.strip_prefix("R:")?;
+    items
+        .split(';')
+        .map(|item| {
+            let mut parts = item.split(' ');
+            let (weight, c) = glyph_code(parts.next()?)?;
+            let mut n = || parts.next()?.parse::<f32>().ok();
+            let (x, y, scale) = (n()?, n()?, n()?);
+            Some(RunGlyph {
+                weight,
+                c,
+                x,
+                y,
+                scale,
+            })
+        })
+        .collect()
 }
 
 /// A placeholder's shape: usvg keeps a path with a fill and this outline.
 const PLACEHOLDER: &str = r#" d="M0 0H1V1Z""#;
 
-/// The SVG as it is converted for a PDF: every glyph `<use href="#q-…">`
-/// a placeholder `<path id="Q-…">` with the use's other attributes (its
-/// transform), and the glyph definitions left out: the writer draws the
-/// glyph from the font (usvg drops the ids of used elements, and would
-/// parse the outline at every use).
+/// A glyph `<use>` exactly as [`crate::fonts`] writes it:
+/// `<use href="#q-b-7EA2" transform="translate(12.5 40) scale(0.03)"/>`,
+/// as its glyph and numbers (`b-7EA2`, `12.5`, `40`, `0.03`) and the
+/// length of the element.
+fn plain_glyph_use(s: &str) -> Option<([&str; 4], usize)> {
+    let rest = s.strip_prefix("<use href=\"#q-")?;
+    let (code, rest) = rest.split_once("\" transform=\"translate(")?;
+    let (x, rest) = rest.split_once(' ')?;
+    let (y, rest) = rest.split_once(") scale(")?;
+    let (scale, rest) = rest.split_once(")\"/>")?;
+    let number = |v: &str| !v.is_empty() && v.parse::<f32>().is_ok_and(f32::is_finite);
+    if glyph_code(code).is_none() || !number(x) || !number(y) || !number(scale) {
+        return None;
+    }
+    Some(([code, x, y, scale], s.len() - rest.len()))
+}
+
+/// The SVG as it is converted for a PDF: the glyph definitions left out
+/// (the writer draws each glyph from the font: usvg drops the ids of used
+/// elements, and would parse the outline at every use), and the glyph
+/// `<use>`s as placeholder paths that keep which glyph and where:
+///
+/// - consecutive uses as [`crate::fonts`] writes them (a line of text)
+///   become one path, `<path id="R:b-7EA2 12.5 40 0.03;…"/>`, so usvg
+///   resolves a line's style once instead of each glyph's;
+/// - any other glyph use becomes `<path id="Q-b-7EA2"/>` with the use's
+///   other attributes (its transform).
 pub fn for_pdf(svg: &str) -> String {
     let mut svg = svg;
     let stripped;
@@ -248,14 +314,37 @@ pub fn for_pdf(svg: &str) -> String {
     let mut rest = svg;
     while let Some(at) = rest.find(USE) {
         out.push_str(&rest[..at]);
-        let after = &rest[at + USE.len()..];
+        rest = &rest[at..];
+        if plain_glyph_use(rest).is_some() {
+            // The run item `b-7EA2 12.5 40 0.03` of each use.
+            out.push_str("<path id=\"R:");
+            let mut first = true;
+            while let Some((parts, len)) = plain_glyph_use(rest) {
+                if !first {
+                    out.push(';');
+                }
+                first = false;
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(part);
+                }
+                rest = &rest[len..];
+            }
+            out.push('"');
+            out.push_str(PLACEHOLDER);
+            out.push_str("/>");
+            continue;
+        }
+        let after = &rest[USE.len()..];
         let (Some(q), Some(end)) = (after.find('"'), after.find("/>")) else {
-            out.push_str(&rest[at..]);
+            out.push_str(rest);
             rest = "";
             break;
         };
         if q > end {
-            out.push_str(&rest[at..at + USE.len()]);
+            out.push_str(USE);
             rest = after;
             continue;
         }
@@ -389,14 +478,23 @@ impl Writer<'_> {
         if fill_alpha == 0 && stroke_alpha == 0 {
             return;
         }
-        let glyph = match glyph_of(p.id()) {
-            Some((weight, c)) => match outline(weight, c) {
-                Some(o) => Some(o),
-                // Nothing to draw (a space): the SVG draws nothing either.
-                None => return,
-            },
-            None => None,
+        // What the path stands for: one glyph (the use's transform is the
+        // enclosing group's), a run of glyphs, or itself. Glyphs without an
+        // outline (spaces) draw nothing, in the SVG either.
+        let glyphs: Option<Vec<PlacedGlyph>> = match glyph_of(p.id()) {
+            Some((weight, c)) => Some(outline(weight, c).map(|o| (o, None)).into_iter().collect()),
+            None => run_of(p.id()).map(|run| {
+                run.into_iter()
+                    .filter_map(|g| {
+                        let m = [g.scale, 0.0, 0.0, g.scale, g.x, g.y];
+                        outline(g.weight, g.c).map(|o| (o, Some(m)))
+                    })
+                    .collect()
+            }),
         };
+        if glyphs.as_ref().is_some_and(Vec::is_empty) {
+            return;
+        }
         self.out.content.extend_from_slice(b"q\n");
         if fill_alpha < 100 || stroke_alpha < 100 {
             self.out.alphas.insert((fill_alpha, stroke_alpha));
@@ -444,23 +542,29 @@ impl Writer<'_> {
             (Some(FillRule::EvenOdd), true) => b"B*\n",
             (None, _) => b"S\n",
         };
-        match glyph {
-            // Filled only: the glyph's form.
-            Some(o) if p.stroke().is_none() => {
+        match glyphs {
+            Some(glyphs) => {
                 let rule = p.fill().map_or(FillRule::NonZero, |f| f.rule());
-                let name = self.form(p.id(), &o, rule);
-                let out = &mut self.out.content;
-                out.push(b'/');
-                out.extend_from_slice(name.as_bytes());
-                out.extend_from_slice(b" Do\n");
-            }
-            // Outlined too (no template does this today): the outline
-            // itself, flipped as its definition is.
-            Some(o) => {
-                let out = &mut self.out.content;
-                out.extend_from_slice(b"1 0 0 -1 0 0 cm\n");
-                out.extend_from_slice(&o.ops);
-                out.extend_from_slice(paint);
+                for (o, at) in glyphs {
+                    if let Some(m) = at {
+                        self.out.content.extend_from_slice(b"q\n");
+                        matrix(&mut self.out.content, m, b"cm");
+                    }
+                    if p.stroke().is_none() {
+                        // Filled only: the glyph's form.
+                        self.form(&o, rule);
+                    } else {
+                        // Outlined too (no template does this today): the
+                        // outline itself, flipped as its definition is.
+                        let out = &mut self.out.content;
+                        out.extend_from_slice(b"1 0 0 -1 0 0 cm\n");
+                        out.extend_from_slice(&o.ops);
+                        out.extend_from_slice(paint);
+                    }
+                    if at.is_some() {
+                        self.out.content.extend_from_slice(b"Q\n");
+                    }
+                }
             }
             None => {
                 self.segments(p);
@@ -470,30 +574,31 @@ impl Writer<'_> {
         self.out.content.extend_from_slice(b"Q\n");
     }
 
-    /// The form of a glyph filled with `rule`, made the first time the
-    /// process needs it: its resource name (`Gb7EA2n`), recorded for the
-    /// document.
-    fn form(&mut self, id: &str, o: &Outline, rule: FillRule) -> String {
-        let (cell, r, paint): (_, _, &[u8]) = match rule {
-            FillRule::NonZero => (&o.nonzero, 'n', b"f\n"),
-            FillRule::EvenOdd => (&o.evenodd, 'e', b"f*\n"),
+    /// Draw the form of a glyph filled with `rule` (`/Gb7EA2n Do`), made
+    /// the first time the process needs it and recorded for the document.
+    fn form(&mut self, o: &Outline, rule: FillRule) {
+        let (cell, name, paint): (_, _, &[u8]) = match rule {
+            FillRule::NonZero => (&o.nonzero, &o.names[0], b"f\n"),
+            FillRule::EvenOdd => (&o.evenodd, &o.names[1], b"f*\n"),
         };
-        let form = cell.get_or_init(|| {
-            let mut content = Vec::with_capacity(o.ops.len() + 3);
-            content.extend_from_slice(&o.ops);
-            content.extend_from_slice(paint);
-            let [x0, y0, x1, y1] = o.bbox;
-            Arc::new(Form {
-                bbox: [x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0],
-                // Once per process, so the smallest stream is worth it.
-                packed: super::doc::deflate_best(&content),
-            })
-        });
-        let name = format!("G{}{r}", id.trim_start_matches("Q-").replace('-', ""));
-        if !self.out.forms.contains_key(&name) {
+        if !self.out.forms.contains_key(name) {
+            let form = cell.get_or_init(|| {
+                let mut content = Vec::with_capacity(o.ops.len() + 3);
+                content.extend_from_slice(&o.ops);
+                content.extend_from_slice(paint);
+                let [x0, y0, x1, y1] = o.bbox;
+                Arc::new(Form {
+                    bbox: [x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0],
+                    // Once per process, so the smallest stream is worth it.
+                    packed: super::doc::deflate_best(&content),
+                })
+            });
             self.out.forms.insert(name.clone(), form.clone());
         }
-        name
+        let out = &mut self.out.content;
+        out.push(b'/');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b" Do\n");
     }
 
     /// The path's construction operators. A fill closes open subpaths by
@@ -579,13 +684,18 @@ mod tests {
 
     #[test]
     fn uses_become_placeholders_and_definitions_go() {
+        // Consecutive plain uses (a line of text): one run.
         let svg = for_pdf(&glyph_svg("#000"));
         assert!(!svg.contains("<defs>") && !svg.contains("<use"), "{svg}");
-        assert_eq!(
-            svg.matches(r#"<path id="Q-b-4E2D" d="M0 0H1V1Z" transform="translate("#)
-                .count(),
-            2,
+        assert!(
+            svg.contains(r#"<path id="R:b-4E2D 10 40 0.03;b-4E2D 50 40 0.03" d="M0 0H1V1Z"/>"#),
             "{svg}"
+        );
+        // A use with anything else: a placeholder of its own, that keeps it.
+        let odd = r##"<svg><use href="#q-b-4E2D" transform="translate(1 2)"/><use href="#q-r-4E2D" transform="translate(3 4) scale(0.5)" opacity="0.5"/></svg>"##;
+        assert_eq!(
+            for_pdf(odd),
+            r#"<svg><path id="Q-b-4E2D" d="M0 0H1V1Z" transform="translate(1 2)"/><path id="Q-r-4E2D" d="M0 0H1V1Z" transform="translate(3 4) scale(0.5)" opacity="0.5"/></svg>"#
         );
         // Other uses are left alone; broken markup does not panic.
         let other = r##"<svg><use href="#emblem"/></svg>"##;
@@ -593,10 +703,28 @@ mod tests {
         for odd in [
             r##"<use href="#q-b-4E2D"##,
             r##"<use href="#q-"/>"##,
+            r##"<use href="#q-x-4E2D" transform="translate(1 2) scale(3)"/>"##,
+            r##"<use href="#q-b-4E2D" transform="translate(1 2) scale(NaN)"/>"##,
+            r##"<use href="#q-b-4E2D" transform="translate(1 2) scale(3)""##,
             r#"<defs><path id="q-"#,
         ] {
             let _ = for_pdf(odd);
         }
+    }
+
+    #[test]
+    fn a_run_draws_each_glyph_where_it_stands() {
+        let d = convert_uncached(&glyph_svg("#C8102E"), None).unwrap();
+        let text = String::from_utf8_lossy(&d.content);
+        // One colour for the line, each glyph placed and drawn by its form.
+        assert_eq!(text.matches(" rg").count(), 1, "{text}");
+        assert!(
+            text.contains("q\n0.03 0 0 0.03 10 40 cm\n/Gb4E2Dn Do\nQ\nq\n0.03 0 0 0.03 50 40 cm\n/Gb4E2Dn Do\nQ\n"),
+            "{text}"
+        );
+        // A run id that is not one is drawn as the path it is.
+        assert!(run_of("R:b-4E2D 1 2").is_none());
+        assert!(run_of("R:b-4E2D 1 2 3;b-4E2D 1 2 3").is_some_and(|r| r.len() == 2));
     }
 
     #[test]
