@@ -95,5 +95,7 @@ fn main() -> ExitCode {
             0
         }
     };
+    // A cache file still being written is finished, not cut off.
+    qingpai::load::cache::wait_for_writes();
     ExitCode::from(code)
 }

@@ -269,6 +269,33 @@ impl Cache {
     }
 }
 
+/// The cache file being written, if any.
+static WRITING: std::sync::Mutex<Option<std::thread::JoinHandle<()>>> = std::sync::Mutex::new(None);
+
+/// Run `write` (a [`Cache::save`]) on a thread of its own, after the one
+/// before it: a cold `check` of a county writes megabytes while it reports.
+pub fn write_in_background(write: impl FnOnce() + Send + 'static) {
+    let mut writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(previous) = writing.take() {
+        let _ = previous.join();
+    }
+    // No thread to be had: the cache is only a cache.
+    if let Ok(handle) = std::thread::Builder::new()
+        .name("qingpai-cache".into())
+        .spawn(write)
+    {
+        *writing = Some(handle);
+    }
+}
+
+/// Wait until the cache file is written: before the program exits.
+pub fn wait_for_writes() {
+    let pending = WRITING.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(handle) = pending {
+        let _ = handle.join();
+    }
+}
+
 fn put_u32(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
 }

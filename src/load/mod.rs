@@ -156,8 +156,16 @@ fn load_inner(dir: &Path, derive: Option<Derive>) -> (Content, Vec<Vec<Finding>>
         .map(|rel| load_one(dir, rel, &standard, derive, cache.as_ref()))
         .collect();
 
-    if let Some(cache) = &cache {
-        save_cache(cache, &loaded);
+    let mut loaded = loaded;
+    if let Some(cache) = cache {
+        // The cache file is written while the caller goes on (the report,
+        // the build); the program waits for it before it exits
+        // ([`cache::wait_for_writes`]).
+        let stores: Vec<Store> = loaded
+            .iter_mut()
+            .map(|one| std::mem::replace(&mut one.store, Store::Nothing))
+            .collect();
+        cache::write_in_background(move || save_cache(&cache, &stores));
     }
     let mut communities = Vec::with_capacity(loaded.len());
     let mut derived = Vec::with_capacity(loaded.len());
@@ -248,11 +256,11 @@ fn load_one(
 
 /// Bring the cache file up to date with this run's files: written only when
 /// an entry is new or one is no longer wanted.
-fn save_cache(cache: &Cache, loaded: &[One]) {
-    let mut keys = Vec::with_capacity(loaded.len());
+fn save_cache(cache: &Cache, stores: &[Store]) {
+    let mut keys = Vec::with_capacity(stores.len());
     let mut fresh = false;
-    for one in loaded {
-        match &one.store {
+    for store in stores {
+        match store {
             Store::Nothing => {}
             Store::Keep(key) => keys.push(*key),
             Store::New(key, _) => {
@@ -264,7 +272,7 @@ fn save_cache(cache: &Cache, loaded: &[One]) {
     if !fresh && cache.holds_exactly(&keys) {
         return;
     }
-    cache.save(loaded.iter().filter_map(|one| match &one.store {
+    cache.save(stores.iter().filter_map(|store| match store {
         Store::Nothing => None,
         Store::Keep(key) => cache.stored(key).map(|p| (key, p)),
         Store::New(key, sealed) => Some((key, sealed.as_slice())),
