@@ -621,6 +621,44 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Builds publishing into the same place take turns: the folder that holds
+/// the output (where its fresh and spare folders are made) is locked
+/// (`flock`, advisory, released when the build ends or dies) from the
+/// moment a build looks at the output until it has published. No file is
+/// made for it. Two builds into sibling folders take turns too. Where the
+/// system cannot lock a folder (Windows), builds are not kept apart.
+pub struct Turn {
+    _held: Option<fs::File>,
+}
+
+/// Wait for the turn to publish into `output` (see [`Turn`]); `waiting` is
+/// called once if another build holds it.
+pub fn take_turn(output: &Path, waiting: impl FnOnce(&Path)) -> Turn {
+    let Ok(target) = resolve(output) else {
+        return Turn { _held: None };
+    };
+    // The nearest folder that exists: the output's parent once made.
+    let Some(holder) = target.ancestors().skip(1).find(|a| a.is_dir()) else {
+        return Turn { _held: None };
+    };
+    let Ok(folder) = fs::File::open(holder) else {
+        return Turn { _held: None };
+    };
+    match folder.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            waiting(holder);
+            if folder.lock().is_err() {
+                return Turn { _held: None };
+            }
+        }
+        Err(fs::TryLockError::Error(_)) => return Turn { _held: None },
+    }
+    Turn {
+        _held: Some(folder),
+    }
+}
+
 /// The real path `p` names: symlinks and `..` resolved, also when the path
 /// (or the end of a symlink chain) does not exist yet.
 pub fn resolve(p: &Path) -> io::Result<PathBuf> {

@@ -407,3 +407,48 @@ fn a_folder_whose_parent_cannot_be_written_is_published_into() {
         assert_eq!(names(&parent), ["html"]);
     }
 }
+
+/// Two builds publishing into one place take turns: while another holds the
+/// turn (here the test, locking the folder that holds the output as a build
+/// does), a build says it is waiting and publishes nothing; it goes on when
+/// the turn is free. Nothing is made beside the output for it.
+#[test]
+fn a_build_waits_for_another_publishing_there() {
+    use std::io::Read;
+    let (fx, outs) = setup();
+    let out = outs.path().join("site");
+    let holder = std::fs::File::open(outs.path()).unwrap();
+    holder.lock().unwrap();
+
+    let mut child = std::process::Command::new(common::bin())
+        .args(["build", "--output", out.to_str().unwrap()])
+        .args(FAST)
+        .arg("--content")
+        .arg(fx.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let said = std::thread::spawn(move || {
+        let mut text = String::new();
+        err.read_to_string(&mut text).unwrap();
+        text
+    });
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the build waits while another holds the turn"
+    );
+    assert!(!out.exists(), "nothing published while waiting");
+    assert_eq!(names(outs.path()), Vec::<String>::new(), "nothing beside");
+
+    holder.unlock().unwrap();
+    let status = child.wait().unwrap();
+    let said = said.join().unwrap();
+    assert!(status.success(), "{said}");
+    assert!(said.contains("另一个 qingpai build 正在向"), "{said}");
+    assert!(out.join("index.html").is_file());
+    assert_eq!(names(outs.path()), ["site"]);
+}

@@ -126,6 +126,15 @@ pub fn build(
     let keys = Keys::of(&r, &theme, opts);
     phase("keys");
 
+    // Another build publishing into the same place finishes first; this one
+    // then sees what it left (often: nothing to do).
+    let _turn = crate::output::take_turn(&opts.output, |holder| {
+        eprintln!(
+            "另一个 qingpai build 正在向 {} 发布网站，等它完成后再继续… (another qingpai build is publishing there; waiting for it)",
+            holder.display()
+        );
+    });
+
     // Nothing changed since the last build, and its output is still as it
     // left it: nothing to render, link or publish.
     let existing = match crate::output::existing(&opts.output, &content.dir) {
