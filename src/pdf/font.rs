@@ -268,10 +268,12 @@ impl Subset {
             for chunk in block.chunks(100) {
                 let _ = writeln!(out, "{} beginbfchar", chunk.len());
                 for &(code, c) in chunk {
-                    let _ = write!(out, "<{code:04X}> <");
+                    out.push(b'<');
+                    hex4(&mut out, code);
+                    out.extend_from_slice(b"> <");
                     let mut units = [0u16; 2];
-                    for u in c.encode_utf16(&mut units) {
-                        let _ = write!(out, "{u:04X}");
+                    for &mut u in c.encode_utf16(&mut units) {
+                        hex4(&mut out, u);
                     }
                     out.extend_from_slice(b">\n");
                 }
@@ -283,6 +285,13 @@ impl Subset {
         );
         out
     }
+}
+
+/// `v` as four upper-case hex digits (formatting each through `write!`
+/// was a percent of a county build).
+fn hex4(out: &mut Vec<u8>, v: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.extend([12, 8, 4, 0].map(|shift| HEX[usize::from((v >> shift) & 0xF)]));
 }
 
 /// Build a font holding `chars` (glyph 0 is an empty .notdef; the others
