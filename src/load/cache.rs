@@ -240,30 +240,40 @@ impl Cache {
             return;
         }
         prune(dir, &self.file);
-        let mut out = Vec::with_capacity(self.old.len().max(1 << 16));
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.identity);
-        put_u32(&mut out, self.folder.len());
-        out.extend_from_slice(self.folder.as_bytes());
-        let count_at = out.len();
-        out.extend_from_slice(&[0; 4]);
-        let mut count = 0usize;
-        for (key, sealed) in entries {
-            let Some(payload_len) = sealed.len().checked_sub(32) else {
-                continue;
-            };
-            out.extend_from_slice(key);
-            put_u32(&mut out, payload_len);
-            out.extend_from_slice(sealed);
-            count += 1;
-        }
-        out[count_at..count_at + 4].copy_from_slice(&(count as u32).to_le_bytes());
+        let entries: Vec<(&Key, &[u8])> = entries
+            .into_iter()
+            .filter(|(_, sealed)| sealed.len() >= 32)
+            .collect();
+        let mut head = Vec::with_capacity(64 + self.folder.len());
+        head.extend_from_slice(MAGIC);
+        head.extend_from_slice(&self.identity);
+        put_u32(&mut head, self.folder.len());
+        head.extend_from_slice(self.folder.as_bytes());
+        put_u32(&mut head, entries.len());
 
         static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmp = dir.join(format!(".tmp-{}-{seq}", std::process::id()));
-        let written = std::fs::write(&tmp, &out).and_then(|()| std::fs::rename(&tmp, &self.file));
-        if written.is_err() {
+        // Streamed from the entries where they are: for a county, tens of
+        // megabytes not gathered into one buffer first.
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+            out.write_all(&head)?;
+            for (key, sealed) in &entries {
+                out.write_all(*key)?;
+                out.write_all(
+                    &u32::try_from(sealed.len() - 32)
+                        .unwrap_or(u32::MAX)
+                        .to_le_bytes(),
+                )?;
+                out.write_all(sealed)?;
+            }
+            out.into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            std::fs::rename(&tmp, &self.file)
+        };
+        if write().is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
