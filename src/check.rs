@@ -113,7 +113,9 @@ fn sorted_rules(c: &Community, std: &crate::standard::Standard) -> Vec<Finding> 
 /// [`check`], with the rules run in the same parallel pass as the reading,
 /// and both taken from the per-file cache beside the content folder for the
 /// files that did not change ([`crate::load::cache`]). The same report as
-/// `check(&load(dir))`, always.
+/// `check(&load(dir))`, always. The cache file is written on a thread of
+/// its own: a program that exits right after should first call
+/// [`crate::load::cache::wait_for_writes`] (the binary does).
 pub fn load_and_check(dir: &Path) -> (Content, Report) {
     let (content, rule_findings) = crate::load::load_derived(
         dir,

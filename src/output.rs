@@ -621,42 +621,75 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Builds publishing into the same place take turns: the folder that holds
-/// the output (where its fresh and spare folders are made) is locked
-/// (`flock`, advisory, released when the build ends or dies) from the
-/// moment a build looks at the output until it has published. No file is
-/// made for it. Two builds into sibling folders take turns too. Where the
-/// system cannot lock a folder (Windows), builds are not kept apart.
+/// Builds publishing into the same output take turns: each holds an
+/// advisory lock (`flock`, released when the build ends or dies) from the
+/// moment it looks at the output until it has published. The lock is the
+/// file `.NAME.lock` beside the output (made once, kept, empty). Where that
+/// folder cannot be written (a web root published into in place), the output
+/// folder itself is locked: it is never renamed then.
 pub struct Turn {
     _held: Option<fs::File>,
 }
 
-/// Wait for the turn to publish into `output` (see [`Turn`]); `waiting` is
-/// called once if another build holds it.
-pub fn take_turn(output: &Path, waiting: impl FnOnce(&Path)) -> Turn {
-    let Ok(target) = resolve(output) else {
-        return Turn { _held: None };
+/// How taking the turn went, for the build to say.
+pub enum TurnEvent<'a> {
+    /// Another build holds the turn: this one waits for it.
+    Waiting,
+    /// No lock could be taken (`why`): the build goes on without one.
+    Unlocked(&'a io::Error),
+}
+
+fn lock_name(name: &OsStr) -> OsString {
+    let mut s = OsString::from(".");
+    s.push(name);
+    s.push(".lock");
+    s
+}
+
+/// Wait for the turn to publish into `output` (see [`Turn`]), which
+/// [`existing`] has accepted. `event` hears of a wait or of no lock.
+pub fn take_turn(output: &Path, event: impl FnOnce(TurnEvent)) -> Turn {
+    let locked = resolve(output).and_then(|target| {
+        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+            return Err(io::Error::new(ErrorKind::InvalidInput, "no parent folder"));
+        };
+        // Made now, as the publication would make it: a build that starts
+        // later locks the same file.
+        fs::create_dir_all(parent)?;
+        let beside = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(parent.join(lock_name(name)));
+        match beside {
+            Ok(file) => Ok(file),
+            Err(e) if e.kind() == ErrorKind::PermissionDenied && target.is_dir() => {
+                fs::File::open(&target)
+            }
+            Err(e) => Err(e),
+        }
+    });
+    let file = match locked {
+        Ok(file) => file,
+        Err(e) => {
+            event(TurnEvent::Unlocked(&e));
+            return Turn { _held: None };
+        }
     };
-    // The nearest folder that exists: the output's parent once made.
-    let Some(holder) = target.ancestors().skip(1).find(|a| a.is_dir()) else {
-        return Turn { _held: None };
-    };
-    let Ok(folder) = fs::File::open(holder) else {
-        return Turn { _held: None };
-    };
-    match folder.try_lock() {
+    match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
-            waiting(holder);
-            if folder.lock().is_err() {
+            event(TurnEvent::Waiting);
+            if file.lock().is_err() {
                 return Turn { _held: None };
             }
         }
-        Err(fs::TryLockError::Error(_)) => return Turn { _held: None },
+        Err(fs::TryLockError::Error(e)) => {
+            event(TurnEvent::Unlocked(&e));
+            return Turn { _held: None };
+        }
     }
-    Turn {
-        _held: Some(folder),
-    }
+    Turn { _held: Some(file) }
 }
 
 /// The real path `p` names: symlinks and `..` resolved, also when the path

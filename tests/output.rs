@@ -194,9 +194,9 @@ fn a_symlinked_output_is_published_through_the_link() {
         // From the second build on, the site it replaced is kept as the
         // spare the next build brings up to date.
         let expected: &[&str] = if round == 0 {
-            &["web"]
+            &[".web.lock", "web"]
         } else {
-            &[".web.spare", "web"]
+            &[".web.lock", ".web.spare", "web"]
         };
         assert_eq!(names(&outs.path().join("srv")), expected, "round {round}");
     }
@@ -222,7 +222,8 @@ fn leftovers_of_killed_builds_are_cleaned_and_builds_leave_none() {
     let out = outs.path().join("out");
     let o = build(fx.path(), &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(names(outs.path()), ["out"]);
+    // The site, and the lock builds into it take turns by.
+    assert_eq!(names(outs.path()), [".out.lock", "out"]);
 
     // What `kill -9` leaves: a half-built folder and a previous site, both
     // marked; and a folder of that shape that is not ours.
@@ -246,6 +247,7 @@ fn leftovers_of_killed_builds_are_cleaned_and_builds_leave_none() {
     let o = build(fx.path(), &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mut expected = vec![
+        ".out.lock".to_owned(),
         format!(".out.building-{}", std::process::id()),
         format!(".out.old-{}", pid + 1),
         "out".to_owned(),
@@ -305,7 +307,7 @@ fn the_published_site_is_never_missing_during_a_rebuild() {
     eprintln!("{p} probes, {m} misses");
     assert!(p > 1000, "the reader ran: {p} probes");
     assert_eq!(m, 0, "index.html missing in {m} of {p} probes");
-    assert_eq!(names(outs.path()), [".out.spare", "out"]);
+    assert_eq!(names(outs.path()), [".out.lock", ".out.spare", "out"]);
 }
 
 /// A mount point (a Docker volume) cannot be renamed: the site is published
@@ -408,17 +410,21 @@ fn a_folder_whose_parent_cannot_be_written_is_published_into() {
     }
 }
 
-/// Two builds publishing into one place take turns: while another holds the
-/// turn (here the test, locking the folder that holds the output as a build
-/// does), a build says it is waiting and publishes nothing; it goes on when
-/// the turn is free. Nothing is made beside the output for it.
+/// Two builds publishing into one output take turns: while another holds
+/// the turn (here the test, locking `.site.lock` as a build does), a build
+/// says it is waiting and publishes nothing; it goes on when the turn is
+/// free. A launcher that locks the folder holding the output (`flock DIR
+/// qingpai build --output DIR/site`, as cron jobs do) is no other build.
 #[test]
 fn a_build_waits_for_another_publishing_there() {
     use std::io::Read;
     let (fx, outs) = setup();
     let out = outs.path().join("site");
-    let holder = std::fs::File::open(outs.path()).unwrap();
+    let lock = outs.path().join(".site.lock");
+    let holder = std::fs::File::create(&lock).unwrap();
     holder.lock().unwrap();
+    let folder = std::fs::File::open(outs.path()).unwrap();
+    folder.lock().unwrap();
 
     let mut child = std::process::Command::new(common::bin())
         .args(["build", "--output", out.to_str().unwrap()])
@@ -442,13 +448,34 @@ fn a_build_waits_for_another_publishing_there() {
         "the build waits while another holds the turn"
     );
     assert!(!out.exists(), "nothing published while waiting");
-    assert_eq!(names(outs.path()), Vec::<String>::new(), "nothing beside");
+    assert_eq!(names(outs.path()), [".site.lock"], "nothing else beside");
 
     holder.unlock().unwrap();
     let status = child.wait().unwrap();
     let said = said.join().unwrap();
     assert!(status.success(), "{said}");
-    assert!(said.contains("另一个 qingpai build 正在向"), "{said}");
+    assert!(
+        said.contains(&format!(
+            "另一个 qingpai build 正在向 {} 发布网站",
+            out.display()
+        )),
+        "{said}"
+    );
     assert!(out.join("index.html").is_file());
-    assert_eq!(names(outs.path()), ["site"]);
+    assert_eq!(names(outs.path()), [".site.lock", "site"]);
+    drop(folder);
+}
+
+/// A parent folder not made yet is made before the turn is taken, so a
+/// build that starts while the first is rendering waits for it too.
+#[test]
+fn the_turn_is_taken_where_the_output_will_be() {
+    let (fx, outs) = setup();
+    let out = outs.path().join("new/deeper/site");
+    let o = build(fx.path(), &out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        names(&outs.path().join("new/deeper")),
+        [".site.lock", "site"]
+    );
 }

@@ -126,13 +126,20 @@ pub fn build(
     let keys = Keys::of(&r, &theme, opts);
     phase("keys");
 
-    // Another build publishing into the same place finishes first; this one
-    // then sees what it left (often: nothing to do).
-    let _turn = crate::output::take_turn(&opts.output, |holder| {
-        eprintln!(
-            "另一个 qingpai build 正在向 {} 发布网站，等它完成后再继续… (another qingpai build is publishing there; waiting for it)",
-            holder.display()
-        );
+    // Another build publishing into the same output finishes first; this
+    // one then sees what it left (often: nothing to do). Taken once the
+    // output is known to be a place a build may publish to.
+    if let Err(e) = crate::output::existing(&opts.output, &content.dir) {
+        return Err((e.into(), report));
+    }
+    let shown = opts.output.display();
+    let _turn = crate::output::take_turn(&opts.output, |event| match event {
+        crate::output::TurnEvent::Waiting => eprintln!(
+            "另一个 qingpai build 正在向 {shown} 发布网站，等它完成后再继续… (another qingpai build is publishing to {shown}; waiting for it)"
+        ),
+        crate::output::TurnEvent::Unlocked(e) => eprintln!(
+            "warning: 无法为 {shown} 加锁（{e}），同时运行的另一个 qingpai build 可能与本次冲突 (cannot lock {shown}: {e}; builds running at the same time are not kept apart)"
+        ),
     });
 
     // Nothing changed since the last build, and its output is still as it

@@ -145,6 +145,11 @@ fn load_inner(dir: &Path, derive: Option<Derive>) -> (Content, Vec<Vec<Finding>>
     // read and indexed here, each entry checked where it is used) go side
     // by side.
     let standard_src = sources.get("standard.yaml").map(String::as_str);
+    // The previous run's cache file (`serve` loads again and again) is
+    // complete before it is read.
+    if derive.is_some() {
+        cache::wait_for_writes();
+    }
     let ((), cache) = rayon::join(
         || walk(dir, &dir.join("communities"), 0, &mut files, &mut findings),
         || derive.and_then(|d| Cache::open(dir, standard_src, d.purpose)),

@@ -358,6 +358,7 @@ fn elevation(doc: &mut Doc, g: &GateDrawing, signs: &[&Sign]) -> Result<u32, Str
         oy: EY + ROOM[2] + (EH - ROOM[2] - ROOM[3] - vh * k) / 2.0,
     };
     let converted = svg::convert(&g.svg, None)?;
+    svg::check_drawable(&converted, "signs/gate.svg")?;
     doc.drawing(0, &converted, map.x(vx), map.y(vy), k);
 
     doc.text(

@@ -270,6 +270,18 @@ fn run_of(id: &str) -> Option<Vec<RunGlyph>> {
         .collect()
 }
 
+/// Is this path exactly [`PLACEHOLDER`]'s outline (the unit square)?
+fn is_placeholder_shape(p: &usvg::Path) -> bool {
+    use resvg::tiny_skia::Point;
+    let want = [
+        PathSegment::MoveTo(Point::from_xy(0.0, 0.0)),
+        PathSegment::LineTo(Point::from_xy(1.0, 0.0)),
+        PathSegment::LineTo(Point::from_xy(1.0, 1.0)),
+        PathSegment::Close,
+    ];
+    p.data().segments().eq(want)
+}
+
 /// A placeholder's shape: usvg keeps a path with a fill and this outline.
 const PLACEHOLDER: &str = r#" d="M0 0H1V1Z""#;
 
@@ -476,6 +488,13 @@ impl Writer<'_> {
             .stroke()
             .map_or(100, |s| percent(s.opacity().get() * alpha));
         if fill_alpha == 0 && stroke_alpha == 0 {
+            return;
+        }
+        // A glyph placeholder that lost its id: usvg drops the ids of what
+        // a `<use>` repeats, so text a template defines once and reuses
+        // would be a small square here (and missing) instead of its glyphs.
+        if p.id().is_empty() && is_placeholder_shape(p) {
+            self.out.unsupported.insert("text reused through <use>");
             return;
         }
         // What the path stands for: one glyph (the use's transform is the
@@ -725,6 +744,22 @@ mod tests {
         // A run id that is not one is drawn as the path it is.
         assert!(run_of("R:b-4E2D 1 2").is_none());
         assert!(run_of("R:b-4E2D 1 2 3;b-4E2D 1 2 3").is_some_and(|r| r.len() == 2));
+    }
+
+    #[test]
+    fn text_reused_through_use_is_refused_not_lost() {
+        // usvg drops the ids of what a `<use>` repeats: the run's glyphs
+        // cannot be drawn, and the PDF must not silently lack them.
+        let svg = crate::fonts::with_glyph_defs(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="50mm" viewBox="0 0 100 50"><defs><g id="t" fill="#000"><use href="#q-b-4E2D" transform="translate(10 40) scale(0.03)"/></g></defs><use href="#t"/></svg>"##,
+        );
+        let d = convert_uncached(&svg, None).unwrap();
+        assert!(
+            d.unsupported.contains("text reused through <use>"),
+            "{:?}",
+            d.unsupported
+        );
+        assert!(check_drawable(&d, "signs/x.svg").is_err());
     }
 
     #[test]
