@@ -12,12 +12,16 @@
 //!
 //! Glyph outlines (the `<use>`s of [`crate::fonts::with_glyph_defs`]'
 //! definitions) do not go through usvg, which would parse a glyph's outline
-//! again at every use: each use becomes a placeholder path that keeps the
-//! glyph's id and the use's transform and style ([`for_pdf`]), and the
+//! again at every use: a line of glyph uses becomes one placeholder path
+//! whose id lists the glyphs and where they stand (`R:…`), and any other
+//! glyph use a placeholder of its own that keeps the use's transform and
+//! style (`Q-…`, see [`for_pdf`]). usvg resolves the line's style once; the
 //! glyph is drawn from the font as a Form XObject ([`Form`]), its outline
 //! written and compressed once per process. Each document carries each
-//! glyph it uses once, and a use is a colour and `/G… Do`: sign text is
-//! most of every drawing, and the same few hundred glyphs recur.
+//! glyph it uses once, and a use is `cm` and `/G… Do`: sign text is most of
+//! every drawing, and the same few hundred glyphs recur. Text a template
+//! reuses through its own `<use>` loses the placeholder's id in usvg, and
+//! is reported as something the PDF cannot draw.
 //!
 //! Converted drawings that repeat (the same sign for many communities, such
 //! as the 中国社区 identifier) are kept: a drawing is cached the second time
