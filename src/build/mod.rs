@@ -138,7 +138,7 @@ pub fn build(
             "另一个 qingpai build 正在向 {shown} 发布网站，等它完成后再继续… (another qingpai build is publishing to {shown}; waiting for it)"
         ),
         crate::output::TurnEvent::Unlocked(e) => eprintln!(
-            "warning: 无法为 {shown} 加锁（{e}），同时运行的另一个 qingpai build 可能与本次冲突 (cannot lock {shown}: {e}; builds running at the same time are not kept apart)"
+            "warning: 无法为 {shown} 加锁（{e}）：请不要同时运行两个向它发布的 qingpai build (cannot lock {shown}: {e}; do not run two builds into it at the same time)"
         ),
     });
 

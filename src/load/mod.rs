@@ -156,12 +156,11 @@ fn load_inner(dir: &Path, derive: Option<Derive>) -> (Content, Vec<Vec<Finding>>
     );
     files.sort();
 
-    let loaded: Vec<One> = files
+    let mut loaded: Vec<One> = files
         .par_iter()
         .map(|rel| load_one(dir, rel, &standard, derive, cache.as_ref()))
         .collect();
 
-    let mut loaded = loaded;
     if let Some(cache) = cache {
         // The cache file is written while the caller goes on (the report,
         // the build); the program waits for it before it exits

@@ -66,9 +66,12 @@ pub const FILES: [(&str, &str); 4] = [
 /// `signs.pdf` always, `handbook.pdf` and `honours.pdf` when there is
 /// something to put in them.
 pub fn community_pdfs(input: &Input) -> Result<Vec<(String, Vec<u8>)>, String> {
+    // The production file first: it checks each sign's template on its own,
+    // so a template the PDF cannot draw is named, not the gate around it.
+    let signs = signs::signs(input)?;
     let mut out = vec![
         ("sheet.pdf".to_owned(), sheet::sheet(input)?),
-        ("signs.pdf".to_owned(), signs::signs(input)?),
+        ("signs.pdf".to_owned(), signs),
     ];
     if let Some(pdf) = book::handbook(input) {
         out.push(("handbook.pdf".to_owned(), pdf));

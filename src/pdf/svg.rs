@@ -59,13 +59,37 @@ pub fn check_drawable(d: &Converted, template: &str) -> Result<(), String> {
     if d.unsupported.is_empty() {
         return Ok(());
     }
-    let what: Vec<&str> = d.unsupported.iter().copied().collect();
+    let zh: Vec<&str> = d.unsupported.iter().map(|w| unsupported_zh(w)).collect();
+    let en: Vec<&str> = d.unsupported.iter().copied().collect();
+    let fix = if d.unsupported.contains(REUSED_TEXT) {
+        "请在每处文字的位置直接调用 glyphs() 或 vglyphs()，不要放进 <defs> 再用 <use> 引用"
+    } else {
+        "请改用纯色的路径、矩形和线条"
+    };
     Err(format!(
-        "主题模板 {template} 用了 PDF 画不出的 {}：网页和印刷文件会不一样。请改用纯色的路径、矩形和线条 \
+        "主题模板 {template} 用了 PDF 画不出的{}：网页和印刷文件会不一样。{fix} \
          (the template {template} uses {}, which the PDF cannot draw)",
-        what.join("、"),
-        what.join(", ")
+        zh.join("、"),
+        en.join(", ")
     ))
+}
+
+/// What [`Writer::path`] reports for glyphs that lost their placeholder's id.
+const REUSED_TEXT: &str = "text reused through <use>";
+
+/// The Chinese name of what a drawing has that the PDF cannot draw.
+fn unsupported_zh(what: &str) -> &'static str {
+    match what {
+        "clip-path" => "裁剪路径（clip-path）",
+        "mask" => "蒙版（mask）",
+        "filter" => "滤镜（filter）",
+        "gradient" => "渐变",
+        "pattern" => "图案填充（pattern）",
+        "image" => "图片",
+        "text" => "文字元素（<text>）",
+        REUSED_TEXT => "用 <use> 重复引用的文字",
+        _ => "不支持的元素",
+    }
 }
 
 struct Cache {
@@ -498,7 +522,7 @@ impl Writer<'_> {
         // a `<use>` repeats, so text a template defines once and reuses
         // would be a small square here (and missing) instead of its glyphs.
         if p.id().is_empty() && is_placeholder_shape(p) {
-            self.out.unsupported.insert("text reused through <use>");
+            self.out.unsupported.insert(REUSED_TEXT);
             return;
         }
         // What the path stands for: one glyph (the use's transform is the
@@ -758,12 +782,13 @@ mod tests {
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="50mm" viewBox="0 0 100 50"><defs><g id="t" fill="#000"><use href="#q-b-4E2D" transform="translate(10 40) scale(0.03)"/></g></defs><use href="#t"/></svg>"##,
         );
         let d = convert_uncached(&svg, None).unwrap();
+        assert!(d.unsupported.contains(REUSED_TEXT), "{:?}", d.unsupported);
+        let e = check_drawable(&d, "signs/x.svg").unwrap_err();
         assert!(
-            d.unsupported.contains("text reused through <use>"),
-            "{:?}",
-            d.unsupported
+            e.starts_with("主题模板 signs/x.svg 用了 PDF 画不出的用 <use> 重复引用的文字"),
+            "{e}"
         );
-        assert!(check_drawable(&d, "signs/x.svg").is_err());
+        assert!(e.contains("glyphs()"), "{e}");
     }
 
     #[test]

@@ -386,7 +386,7 @@ impl<'s> Reader<'s> {
             b'[' => self.flow_seq(),
             b'{' => self.flow_map(),
             b'"' | b'\'' => self.quoted(),
-            _ => self.plain_block(),
+            _ => self.plain(false),
         }
     }
 
@@ -422,7 +422,7 @@ impl<'s> Reader<'s> {
                     self.block_map(k)?
                 }
                 _ => {
-                    let node = self.plain_block()?;
+                    let node = self.plain(false)?;
                     self.end_line()?;
                     node
                 }
@@ -458,9 +458,11 @@ impl<'s> Reader<'s> {
         false
     }
 
-    /// A plain scalar in block context, on one line: up to a comment or the
-    /// end of the line, trailing spaces dropped.
-    fn plain_block(&mut self) -> Option<Node> {
+    /// A plain scalar on one line, trailing spaces dropped: in block
+    /// context up to a comment or the end of the line; in a flow collection
+    /// up to `,`, `]` or `}` (a `:`, `#`, `[` or `{` in it is left to the
+    /// parser).
+    fn plain(&mut self, flow: bool) -> Option<Node> {
         let start = self.pos;
         let c = self.at(start);
         let signed_number = c == b'-' && matches!(self.at(start + 1), b'0'..=b'9' | b'.');
@@ -471,6 +473,8 @@ impl<'s> Reader<'s> {
         let mut end = start;
         while i < self.b.len() {
             match self.b[i] {
+                b',' | b']' | b'}' if flow => break,
+                b'\n' | b':' | b'#' | b'[' | b'{' if flow => return None,
                 b'\n' => break,
                 b'#' if self.b[i - 1] == b' ' => break,
                 b':' if matches!(self.at(i + 1), b' ' | b'\n') => return None,
@@ -522,33 +526,12 @@ impl<'s> Reader<'s> {
         Some(node)
     }
 
-    /// A scalar inside a flow collection: quoted, or plain up to `,`, `]` or
-    /// `}` (a `:`, `#`, `[` or `{` in it is left to the parser).
+    /// A scalar inside a flow collection: quoted, or plain ([`Self::plain`]).
     fn flow_scalar(&mut self) -> Option<Node> {
-        let start = self.pos;
-        let c = self.at(start);
-        if c == b'"' || c == b'\'' {
-            return self.quoted();
+        match self.at(self.pos) {
+            b'"' | b'\'' => self.quoted(),
+            _ => self.plain(true),
         }
-        let signed_number = c == b'-' && matches!(self.at(start + 1), b'0'..=b'9' | b'.');
-        if c == b'\n' || (indicator(c) && !signed_number) {
-            return None;
-        }
-        let mut i = start;
-        let mut end = start;
-        while i < self.b.len() {
-            match self.b[i] {
-                b',' | b']' | b'}' => break,
-                b'\n' | b':' | b'#' | b'[' | b'{' => return None,
-                b' ' => {}
-                _ => end = i + 1,
-            }
-            i += 1;
-        }
-        let text = &self.src[start..end];
-        let node = self.scalar_node(start, end, Cow::Borrowed(text), ScalarStyle::Plain, false)?;
-        self.pos = end;
-        Some(node)
     }
 
     /// `[a, b]` on one line.
